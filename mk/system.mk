@@ -1,0 +1,23 @@
+# QEMU targets and the whole test suite.
+#
+# Exit protocol: the kernel writes a code to the isa-debug-exit port; QEMU
+# exits with (code << 1) | 1. tools/qemu-run maps that back to 0 (pass),
+# 1 (fail), 2 (kernel fault/panic), 124 (time limit).
+QEMU_ARGS_PVH = -kernel $(KERNEL_ELF) -initrd $(BOOTPKG)
+CMDLINE ?=
+
+.PHONY: run debug test iso
+run: $(KERNEL_ELF) $(BOOTPKG)
+	@KVM=$(KVM) tools/qemu-run --timeout 60 -- $(QEMU_ARGS_PVH) -append "$(CMDLINE)"
+
+debug: $(KERNEL_ELF) $(BOOTPKG)
+	@echo "QEMU is halted with a gdb stub on :1234. In another terminal:"
+	@echo "  gdb $(KERNEL_ELF) -ex 'target remote :1234'"
+	@KVM=0 tools/qemu-run --timeout 0 -- $(QEMU_ARGS_PVH) -append "$(CMDLINE)" -s -S
+
+iso: $(ISO)
+
+export BUILD KVM CC_ID KERNEL_ELF BOOTPKG ISO
+test: all $(UNIT_BINS) $(ISO) $(TEST_DEPS)
+	@tools/test-all $(BUILD)/test.log "tools/run-unit $(UNIT_BINS)" \
+	    $(foreach s,$(TEST_SUITES),"$(s)") "tests/system/run"
