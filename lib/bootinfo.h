@@ -85,6 +85,14 @@ enum boot_err {
  * treated as MEM_RESERVED. in and out must not alias. Pure: no allocation. */
 int memmap_normalize(struct mem_region *out, size_t cap, const struct mem_region *in, size_t n);
 
+/* memmap_normalize_with: the same, fetching raw region i (0 <= i < n) through
+ * get(ctx, i, &region), so a boot adapter can normalize a map in its loader's
+ * own layout without a staging copy. get is called O(n^2) times and must
+ * return the same region every time. */
+typedef void (*memmap_get_fn)(const void *ctx, size_t i, struct mem_region *region);
+int memmap_normalize_with(struct mem_region *out, size_t cap, memmap_get_fn get, const void *ctx,
+                          size_t n);
+
 /* memmap_usable_bytes: total length of MEM_USABLE regions. */
 uint64_t memmap_usable_bytes(const struct boot_info *bi);
 

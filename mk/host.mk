@@ -10,15 +10,17 @@ UNIT_BINS    := $(patsubst tests/unit/%.c,$(HBUILD)/unit/%,$(UNIT_SRCS))
 
 $(HBUILD)/%.c.o: %.c $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(HCFLAGS) -c $< -o $@
+	@echo "  HOSTCC  $<"
+	@$(CC) $(HCFLAGS) -c $< -o $@
 
 $(HOST_LIB): $(HOST_LIB_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(HBUILD)/unit/%: tests/unit/%.c $(HOST_LIB) $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(HCFLAGS) $< $(HOST_LIB) -lcmocka -o $@
+	@echo "  UNIT    $@"
+	@$(CC) $(HCFLAGS) $< $(HOST_LIB) -lcmocka -o $@
 
 -include $(HOST_LIB_OBJS:.o=.d) $(UNIT_BINS:=.d)
 

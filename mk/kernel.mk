@@ -19,14 +19,17 @@ KASFLAGS := $(filter-out -std=gnu11,$(KCFLAGS)) -D__ASSEMBLY__
 
 $(KBUILD)/%.c.o: %.c $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -c $< -o $@
 
 $(KBUILD)/%.S.o: %.S $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(KASFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	@$(CC) $(KASFLAGS) -c $< -o $@
 
 $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDS)
-	$(LD) -T $(KERNEL_LDS) -nostdlib --no-pie -z max-page-size=0x1000 -z noexecstack \
+	@echo "  LD      $@"
+	@$(LD) -T $(KERNEL_LDS) -nostdlib --no-pie -z max-page-size=0x1000 -z noexecstack \
 	    --build-id=none -o $@ $(KERNEL_OBJS)
 	@size=$$(stat -c %s $@); echo "kernel: $@ ($$size bytes)"
 

@@ -1,0 +1,53 @@
+/* What the generic kernel asks of the architecture. Implemented under
+ * kernel/arch/<arch>/; nothing else in kernel/ includes an arch header. */
+#ifndef CAPOS_KERNEL_ARCH_H
+#define CAPOS_KERNEL_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Early console (COM1 on x86_64): usable from the first instruction of C. */
+void arch_console_init(void);
+void arch_console_putc(char c);
+
+/* Descriptor tables and exception handlers: after this a fault is diagnosed
+ * instead of resetting the machine. */
+void arch_traps_init(void);
+
+/* CPU protections. arch_cpu_probe fills the feature flags; NX must be turned
+ * on before any page table uses it, the rest after the kernel's own page
+ * tables are live. */
+struct cpu_features {
+	bool nx, smep, smap, umip, pge, lapic;
+	char vendor[13];
+};
+extern struct cpu_features cpu_features;
+void arch_cpu_probe(void);
+void arch_enable_nx(void);
+void arch_enable_protections(void);
+
+/* Switches the MMU to the page tables rooted at root (physical). */
+void arch_vm_activate(uint64_t root);
+
+/* Interrupt controller and periodic timer. use_pit forces the PIT path. */
+void arch_timer_init(uint32_t hz, bool use_pit);
+const char *arch_timer_source(void);
+
+/* A time source independent of the tick: busy-waits ms milliseconds on the
+ * PIT's channel 2. Interrupts may be on. */
+void arch_delay_ms(uint32_t ms);
+
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+void arch_wait_for_interrupt(void);
+uint64_t arch_cycles(void);
+
+/* Tells an emulator to exit with code (isa-debug-exit); then halts forever.
+ * On real hardware it just halts. */
+_Noreturn void arch_halt(uint32_t code);
+
+/* Walks the frame-pointer chain starting at frame (NULL: the caller's) and
+ * prints up to max return addresses. */
+void arch_backtrace(uintptr_t frame, int max);
+
+#endif

@@ -1,0 +1,66 @@
+/* CPU feature probing, protections and the halt path. */
+#include "kernel/arch.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "lib/mem.h"
+
+#define DEBUG_EXIT_PORT 0xF4
+
+struct cpu_features cpu_features;
+
+void arch_cpu_probe(void)
+{
+	struct cpuid_regs r = cpuid(0, 0);
+	uint32_t max_leaf = r.eax;
+	memcpy(cpu_features.vendor + 0, &r.ebx, 4);
+	memcpy(cpu_features.vendor + 4, &r.edx, 4);
+	memcpy(cpu_features.vendor + 8, &r.ecx, 4);
+	cpu_features.vendor[12] = 0;
+
+	r = cpuid(1, 0);
+	cpu_features.lapic = r.edx & (1u << 9);
+	cpu_features.pge = r.edx & (1u << 13);
+	if (max_leaf >= 7) {
+		r = cpuid(7, 0);
+		cpu_features.smep = r.ebx & (1u << 7);
+		cpu_features.smap = r.ebx & (1u << 20);
+		cpu_features.umip = r.ecx & (1u << 2);
+	}
+	r = cpuid(0x80000000u, 0);
+	if (r.eax >= 0x80000001u)
+		cpu_features.nx = cpuid(0x80000001u, 0).edx & (1u << 20);
+}
+
+void arch_enable_nx(void)
+{
+	if (cpu_features.nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+}
+
+/* SMEP/SMAP: the kernel can neither execute nor (outside explicit windows)
+ * touch user pages. UMIP: user mode cannot read descriptor-table registers.
+ * Must run after the kernel's own page tables are live, since the loader's
+ * identity map would otherwise count as user memory. */
+void arch_enable_protections(void)
+{
+	uint64_t cr4 = read_cr4();
+	if (cpu_features.smep)
+		cr4 |= CR4_SMEP;
+	if (cpu_features.smap)
+		cr4 |= CR4_SMAP;
+	if (cpu_features.umip)
+		cr4 |= CR4_UMIP;
+	write_cr4(cr4);
+}
+
+void arch_irq_enable(void) { irq_enable(); }
+void arch_irq_disable(void) { irq_disable(); }
+void arch_wait_for_interrupt(void) { __asm__ volatile("sti; hlt; cli" : : : "memory"); }
+uint64_t arch_cycles(void) { return rdtsc(); }
+
+_Noreturn void arch_halt(uint32_t code)
+{
+	irq_disable();
+	outl(DEBUG_EXIT_PORT, code);
+	for (;;)
+		__asm__ volatile("hlt");
+}

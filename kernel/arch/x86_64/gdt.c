@@ -1,0 +1,69 @@
+/* The GDT and the TSS.
+ *
+ * Segment order is fixed by SYSRET, which derives the user selectors from
+ * one base: kernel code 0x08, kernel data 0x10, user data 0x18, user code
+ * 0x20, then the 16-byte TSS descriptor at 0x28. The TSS gives double fault,
+ * NMI and machine check their own stacks (IST 1-3), so they are diagnosed
+ * even when the kernel stack is gone. */
+#include <stdint.h>
+
+#include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/x86_64/gdt.h"
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct tss) == 104, "the TSS is 104 bytes");
+
+#define IST_STACK_SIZE 8192
+
+static struct tss tss;
+static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+static uint64_t gdt[7];
+
+struct descriptor_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+static void tss_descriptor(uint64_t *slot, uint64_t base, uint32_t limit)
+{
+	slot[0] = (limit & 0xFFFFull) | ((base & 0xFFFFFFull) << 16) | (0x89ull << 40) /* present, 64-bit TSS */
+	          | ((uint64_t)(limit >> 16) << 48) | (((base >> 24) & 0xFF) << 56);
+	slot[1] = base >> 32;
+}
+
+void gdt_init(void)
+{
+	gdt[0] = 0;
+	gdt[1] = 0x00AF9A000000FFFFull; /* kernel code: long mode, DPL 0 */
+	gdt[2] = 0x00CF92000000FFFFull; /* kernel data */
+	gdt[3] = 0x00CFF2000000FFFFull; /* user data, DPL 3 */
+	gdt[4] = 0x00AFFA000000FFFFull; /* user code: long mode, DPL 3 */
+	for (int i = 0; i < 3; i++)
+		tss.ist[i] = (uint64_t)(uintptr_t)&ist_stacks[i][IST_STACK_SIZE];
+	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
+	tss_descriptor(&gdt[5], (uint64_t)(uintptr_t)&tss, sizeof(tss) - 1);
+
+	struct descriptor_ptr p = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
+	__asm__ volatile("lgdt %0\n\t"
+	                 "pushq %1\n\t"
+	                 "leaq 1f(%%rip), %%rax\n\t"
+	                 "pushq %%rax\n\t"
+	                 "lretq\n"
+	                 "1:\n\t"
+	                 "movw %w2, %%ax\n\t"
+	                 "movw %%ax, %%ds\n\t"
+	                 "movw %%ax, %%es\n\t"
+	                 "movw %%ax, %%ss\n\t"
+	                 "ltr %w3"
+	                 :
+	                 : "m"(p), "i"(SEL_KERNEL_CODE), "r"(SEL_KERNEL_DATA), "r"(SEL_TSS)
+	                 : "rax", "memory");
+}

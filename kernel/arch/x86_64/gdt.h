@@ -1,0 +1,17 @@
+#ifndef CAPOS_ARCH_X86_64_GDT_H
+#define CAPOS_ARCH_X86_64_GDT_H
+
+#include <stdint.h>
+
+#define SEL_KERNEL_CODE 0x08
+#define SEL_KERNEL_DATA 0x10
+#define SEL_USER_DATA (0x18 | 3)
+#define SEL_USER_CODE (0x20 | 3)
+#define SEL_TSS 0x28
+
+/* IST slots (1-based, as the IDT encodes them). */
+#define IST_DOUBLE_FAULT 1
+#define IST_NMI 2
+#define IST_MACHINE_CHECK 3
+
+#endif

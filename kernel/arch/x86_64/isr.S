@@ -1,0 +1,67 @@
+/* Interrupt and exception entry.
+ *
+ * One 16-byte stub per vector (256). Each pushes a zero where the CPU pushes
+ * no error code, then the vector number, and joins isr_common, which saves
+ * the general registers into a struct trap_frame (kernel/arch/x86_64/trap.h)
+ * and calls trap_dispatch(frame). The IDT points vector v at
+ * isr_stubs + 16 * v. */
+
+/* Vectors for which the CPU pushes an error code. */
+#define ERRCODE_MASK 0x60227D00 /* 8, 10-14, 17, 21, 29, 30 */
+
+	.text
+	.balign 16
+	.globl isr_stubs
+isr_stubs:
+	.set vec, 0
+	.rept 256
+	.balign 16
+	.if vec < 32
+	.if ((ERRCODE_MASK >> vec) & 1) == 0
+	pushq $0
+	.endif
+	.else
+	pushq $0
+	.endif
+	.byte 0x6a, vec & 0xff                /* pushq $vec (imm8; trap_dispatch masks it) */
+	jmp isr_common
+	.set vec, vec + 1
+	.endr
+
+	.balign 16
+isr_common:
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	movq %rsp, %rdi                       /* 16-byte aligned here */
+	call trap_dispatch
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp                        /* vector and error code */
+	iretq

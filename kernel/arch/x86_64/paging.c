@@ -1,0 +1,143 @@
+/* x86_64 four-level page tables behind the vm_map API. */
+#include "kernel/arch.h"
+#include "kernel/log.h"
+#include "kernel/mem/frame.h"
+#include "kernel/mem/layout.h"
+#include "kernel/mem/vm.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "lib/mem.h"
+
+#define PTE_PRESENT (1ull << 0)
+#define PTE_WRITE (1ull << 1)
+#define PTE_USER (1ull << 2)
+#define PTE_PWT (1ull << 3)
+#define PTE_PCD (1ull << 4)
+#define PTE_LARGE (1ull << 7)
+#define PTE_GLOBAL (1ull << 8)
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000FFFFFFFFFF000ull
+
+static uint64_t *table_at(uint64_t pa) { return phys_to_virt(pa & PTE_ADDR); }
+
+static bool canonical(uintptr_t va)
+{
+	uint64_t top = (uint64_t)va >> 47;
+	return top == 0 || top == 0x1FFFF;
+}
+
+/* Returns the next-level table for entry e, creating it if create is set.
+ * Intermediate entries are permissive (writable, user when the leaf may be
+ * user); the leaf decides. NULL if absent (or no memory). */
+static uint64_t *next_table(uint64_t *e, bool create, bool user)
+{
+	if (!(*e & PTE_PRESENT)) {
+		if (!create)
+			return 0;
+		uint64_t pa = frame_alloc();
+		if (!pa)
+			return 0;
+		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+		*e = pa | PTE_PRESENT | PTE_WRITE | (user ? PTE_USER : 0);
+	} else if (*e & PTE_LARGE) {
+		return 0;
+	}
+	return table_at(*e);
+}
+
+static unsigned index_at(uintptr_t va, int level) { return (va >> (12 + 9 * level)) & 511; }
+
+static uint64_t leaf_bits(unsigned flags)
+{
+	uint64_t bits = PTE_PRESENT;
+	if (flags & VM_WRITE)
+		bits |= PTE_WRITE;
+	if (flags & VM_USER)
+		bits |= PTE_USER;
+	if (flags & VM_UNCACHED)
+		bits |= PTE_PCD | PTE_PWT;
+	if ((flags & VM_GLOBAL) && cpu_features.pge)
+		bits |= PTE_GLOBAL;
+	if (!(flags & VM_EXEC) && cpu_features.nx)
+		bits |= PTE_NX;
+	if (flags & VM_LARGE)
+		bits |= PTE_LARGE;
+	return bits;
+}
+
+int vm_map(uint64_t root, uintptr_t va, uint64_t pa, unsigned flags)
+{
+	if ((flags & VM_WRITE) && (flags & VM_EXEC))
+		return VM_ERR_WX;
+	uint64_t size = (flags & VM_LARGE) ? LARGE_PAGE_SIZE : PAGE_SIZE;
+	if ((va & (size - 1)) || (pa & (size - 1)))
+		return VM_ERR_ALIGN;
+	if (!canonical(va))
+		return VM_ERR_NONCANONICAL;
+	bool user = flags & VM_USER;
+	uint64_t *t = table_at(root);
+	int leaf_level = (flags & VM_LARGE) ? 1 : 0;
+	for (int level = 3; level > leaf_level; level--) {
+		uint64_t *e = &t[index_at(va, level)];
+		if ((*e & PTE_PRESENT) && (*e & PTE_LARGE))
+			return VM_ERR_MAPPED;
+		t = next_table(e, true, user);
+		if (!t)
+			return VM_ERR_NOMEM;
+	}
+	uint64_t *e = &t[index_at(va, leaf_level)];
+	if (*e & PTE_PRESENT)
+		return VM_ERR_MAPPED;
+	*e = pa | leaf_bits(flags);
+	return VM_OK;
+}
+
+/* Returns the leaf entry for va and its level (0: 4 KiB, 1: 2 MiB), or NULL. */
+static uint64_t *find_leaf(uint64_t root, uintptr_t va, int *level_out)
+{
+	uint64_t *t = table_at(root);
+	for (int level = 3; level >= 0; level--) {
+		uint64_t *e = &t[index_at(va, level)];
+		if (!(*e & PTE_PRESENT))
+			return 0;
+		if (level == 0 || (*e & PTE_LARGE)) {
+			*level_out = level;
+			return e;
+		}
+		t = table_at(*e);
+	}
+	return 0;
+}
+
+void vm_unmap(uint64_t root, uintptr_t va)
+{
+	int level;
+	uint64_t *e = find_leaf(root, va, &level);
+	if (!e)
+		return;
+	KASSERT(level == 0, "vm_unmap only removes 4 KiB pages");
+	*e = 0;
+	invlpg(va);
+}
+
+bool vm_translate(uint64_t root, uintptr_t va, uint64_t *pa, unsigned *flags)
+{
+	int level;
+	uint64_t *e = find_leaf(root, va, &level);
+	if (!e)
+		return false;
+	uint64_t size = level ? LARGE_PAGE_SIZE : PAGE_SIZE;
+	*pa = (*e & PTE_ADDR & ~(size - 1)) + (va & (size - 1));
+	*flags = ((*e & PTE_WRITE) ? VM_WRITE : 0) | ((*e & PTE_USER) ? VM_USER : 0) |
+	         ((cpu_features.nx && (*e & PTE_NX)) ? 0 : VM_EXEC) | (level ? VM_LARGE : 0) |
+	         ((*e & PTE_PCD) ? VM_UNCACHED : 0) | ((*e & PTE_GLOBAL) ? VM_GLOBAL : 0);
+	return true;
+}
+
+/* Enables global pages first so kernel mappings survive later address-space
+ * switches. */
+void arch_vm_activate(uint64_t root)
+{
+	if (cpu_features.pge)
+		write_cr4(read_cr4() | CR4_PGE);
+	write_cr3(root);
+}

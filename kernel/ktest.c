@@ -1,0 +1,306 @@
+/* In-kernel self-tests (ktest=NAME). The QEMU harness (tests/system/run)
+ * boots one kernel per test and checks the lines printed here together with
+ * the exit code. Tests that fault on purpose print what they expect first,
+ * so the harness can compare the handler's diagnosis against it. */
+#include "kernel/ktest.h"
+
+#include "kernel/arch.h"
+#include "kernel/log.h"
+#include "kernel/mem/frame.h"
+#include "kernel/mem/kheap.h"
+#include "kernel/mem/layout.h"
+#include "kernel/mem/vm.h"
+#include "kernel/timer.h"
+#include "lib/mem.h"
+
+#define USER_TEST_VA 0x400000ull
+
+static int failures;
+
+static void check(bool ok, const char *what)
+{
+	kprintf("  %s: %s\n", ok ? "ok" : "FAILED", what);
+	if (!ok)
+		failures++;
+}
+
+static void __attribute__((noinline)) ktest_divide_error(void)
+{
+	volatile int zero = 0;
+	volatile int one = 1;
+	kprintf("ktest: dividing by zero\n");
+	one = one / zero;
+}
+
+static void ktest_invalid_opcode(void)
+{
+	kprintf("ktest: executing ud2\n");
+	__asm__ volatile("ud2");
+}
+
+static void ktest_general_protection(void)
+{
+	kprintf("ktest: reading non-canonical address 0x8000000000000000\n");
+	(void)*(volatile uint64_t *)0x8000000000000000ull;
+}
+
+static void ktest_page_fault(void)
+{
+	kprintf("ktest: reading unmapped address %p\n", (void *)0xdead000ull);
+	(void)*(volatile uint64_t *)0xdead000ull;
+}
+
+static void ktest_write_text(void)
+{
+	volatile uint8_t *text = (volatile uint8_t *)(uintptr_t)ktest_run;
+	kprintf("ktest: writing to kernel text at %p\n", (void *)text);
+	*text = 0xCC;
+}
+
+static uint8_t data_ret[16] __attribute__((aligned(16))) = { 0xC3 }; /* ret */
+
+static void ktest_execute_data(void)
+{
+	kprintf("ktest: executing kernel data at %p\n", (void *)data_ret);
+	((void (*)(void))(uintptr_t)data_ret)();
+}
+
+static void ktest_double_fault(void)
+{
+	kprintf("ktest: faulting with an unmapped stack (expect #DF on its IST stack)\n");
+	__asm__ volatile("movq $0xdead0000, %rsp\n\tud2");
+}
+
+static void ktest_panic(void) { panic("ktest requested a panic"); }
+
+/* Maps a fresh frame at USER_TEST_VA as a user page; with code, writes a
+ * single 'ret' there first (through the direct map). */
+static void map_user_page(bool code)
+{
+	uint64_t pa = frame_alloc();
+	KASSERT(pa, "a frame is free for the user test page");
+	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	if (code)
+		*(uint8_t *)phys_to_virt(pa) = 0xC3;
+	int err = vm_map(vm_kernel_root, USER_TEST_VA, pa, VM_USER | (code ? VM_EXEC : VM_WRITE));
+	KASSERT(err == VM_OK, "the user test page maps");
+}
+
+static void ktest_smep(void)
+{
+	if (!cpu_features.smep) {
+		kprintf("ktest smep: FAIL: the CPU has no SMEP\n");
+		arch_halt(HALT_FAIL);
+	}
+	map_user_page(true);
+	kprintf("ktest: kernel calling user code at %p\n", (void *)USER_TEST_VA);
+	((void (*)(void))USER_TEST_VA)();
+}
+
+static void ktest_smap(void)
+{
+	if (!cpu_features.smap) {
+		kprintf("ktest smap: FAIL: the CPU has no SMAP\n");
+		arch_halt(HALT_FAIL);
+	}
+	map_user_page(false);
+	kprintf("ktest: kernel reading user memory at %p\n", (void *)USER_TEST_VA);
+	(void)*(volatile uint64_t *)USER_TEST_VA;
+}
+
+/* Permissions of every kernel section, and W^X in the mapping API itself. */
+static void ktest_wx(const struct boot_info *bi)
+{
+	(void)bi;
+	uint64_t pa;
+	unsigned f;
+	check(vm_translate(vm_kernel_root, (uintptr_t)__text_start, &pa, &f) && (f & VM_EXEC) && !(f & VM_WRITE),
+	      "text is executable and read-only");
+	check(vm_translate(vm_kernel_root, (uintptr_t)__rodata_start, &pa, &f) && !(f & (VM_EXEC | VM_WRITE)),
+	      "rodata is read-only and not executable");
+	check(vm_translate(vm_kernel_root, (uintptr_t)data_ret, &pa, &f) && (f & VM_WRITE) && !(f & VM_EXEC),
+	      "data is writable and not executable");
+	check(vm_translate(vm_kernel_root, HHDM_BASE + 0x200000, &pa, &f) && (f & VM_WRITE) && !(f & VM_EXEC),
+	      "the direct map is writable and not executable");
+	check(!vm_translate(vm_kernel_root, (uintptr_t)__boot_start, &pa, &f), "the loader's identity map is gone");
+	uint64_t frame = frame_alloc();
+	check(vm_map(vm_kernel_root, USER_TEST_VA, frame, VM_WRITE | VM_EXEC) == VM_ERR_WX,
+	      "vm_map refuses writable+executable");
+	check(!vm_translate(vm_kernel_root, USER_TEST_VA, &pa, &f), "the refused mapping was not made");
+	check(vm_map(vm_kernel_root, USER_TEST_VA + 1, frame, VM_WRITE) == VM_ERR_ALIGN, "vm_map refuses misaligned va");
+	frame_free(frame);
+}
+
+static bool in_usable_region(const struct boot_info *bi, uint64_t pa)
+{
+	for (uint32_t i = 0; i < bi->mmap_count; i++)
+		if (bi->mmap[i].type == MEM_USABLE && pa >= bi->mmap[i].base && pa + PAGE_SIZE <= bi->mmap[i].base + bi->mmap[i].len)
+			return true;
+	return false;
+}
+
+static bool in_reservation(uint64_t pa)
+{
+	int n;
+	const struct frame_reservation *r = frame_reservations(&n);
+	for (int i = 0; i < n; i++)
+		if (pa < r[i].end && r[i].base < pa + PAGE_SIZE)
+			return true;
+	return false;
+}
+
+/* Counts the usable frames outside every reservation, from the memory map
+ * alone — the figure the allocator must reproduce. */
+static uint64_t expected_frames(const struct boot_info *bi)
+{
+	uint64_t n = 0;
+	for (uint32_t i = 0; i < bi->mmap_count; i++) {
+		if (bi->mmap[i].type != MEM_USABLE)
+			continue;
+		for (uint64_t pa = bi->mmap[i].base; pa < bi->mmap[i].base + bi->mmap[i].len; pa += PAGE_SIZE)
+			n += !in_reservation(pa);
+	}
+	return n;
+}
+
+/* Drains the allocator: every usable frame exactly once, nothing reserved,
+ * every frame real memory; then returns them all. */
+static void ktest_frames(const struct boot_info *bi)
+{
+	uint64_t top = 0;
+	for (uint32_t i = 0; i < bi->mmap_count; i++)
+		if (bi->mmap[i].type == MEM_USABLE && bi->mmap[i].base + bi->mmap[i].len > top)
+			top = bi->mmap[i].base + bi->mmap[i].len;
+	uint64_t nframes = top / PAGE_SIZE;
+	uint64_t *seen = kzalloc((nframes + 63) / 64 * 8);
+	KASSERT(seen, "the heap can hold the seen-bitmap");
+
+	uint64_t free_before = frame_free_count();
+	uint64_t expected = expected_frames(bi);
+	uint64_t count = 0, bad = 0, dup = 0;
+	for (uint64_t pa; (pa = frame_alloc()) != 0; count++) {
+		uint64_t f = pa / PAGE_SIZE;
+		if ((pa & (PAGE_SIZE - 1)) || f >= nframes || !in_usable_region(bi, pa) || in_reservation(pa)) {
+			bad++;
+			continue;
+		}
+		if (seen[f / 64] & (1ull << (f % 64)))
+			dup++;
+		seen[f / 64] |= 1ull << (f % 64);
+		*(volatile uint64_t *)phys_to_virt(pa) = pa;
+	}
+	uint64_t tag_errors = 0;
+	for (uint64_t f = 0; f < nframes; f++) {
+		if (!(seen[f / 64] & (1ull << (f % 64))))
+			continue;
+		tag_errors += *(volatile uint64_t *)phys_to_virt(f * PAGE_SIZE) != f * PAGE_SIZE;
+		frame_free(f * PAGE_SIZE);
+	}
+	kprintf("ktest frames: %llu usable frames in the memory map, %llu free at boot, %llu in use, "
+	        "%llu (%llu MiB) handed out\n", (unsigned long long)expected, (unsigned long long)frame_total_usable(),
+	        (unsigned long long)(frame_total_usable() - free_before), (unsigned long long)count,
+	        (unsigned long long)(count * PAGE_SIZE >> 20));
+	check(frame_total_usable() == expected, "the allocator started with exactly the map's usable frames");
+	check(count == free_before, "every free frame was handed out");
+	check(bad == 0, "no reserved, unaligned or non-RAM frame was handed out");
+	check(dup == 0, "no frame was handed out twice");
+	check(tag_errors == 0, "every frame holds its own distinct memory");
+	check(frame_free_count() == free_before, "freeing them all restores the free count");
+	kfree(seen);
+}
+
+/* Random allocations and frees with a full consistency check after each. */
+static void ktest_heap(const struct boot_info *bi)
+{
+	(void)bi;
+	enum { SLOTS = 64, ROUNDS = 4000 };
+	void *slot[SLOTS] = { 0 };
+	size_t size[SLOTS] = { 0 };
+	uint64_t rng = 0x9E3779B97F4A7C15ull;
+	uint64_t corrupt = 0;
+	for (int i = 0; i < ROUNDS; i++) {
+		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+		int s = (int)(rng % SLOTS);
+		if (slot[s]) {
+			for (size_t b = 0; b < size[s]; b++)
+				corrupt += ((uint8_t *)slot[s])[b] != (uint8_t)(s + b);
+			kfree(slot[s]);
+			slot[s] = 0;
+		} else {
+			size[s] = 1 + (size_t)((rng >> 16) % ((rng & 1) ? 64 : 20000));
+			slot[s] = kmalloc(size[s]);
+			if (slot[s])
+				for (size_t b = 0; b < size[s]; b++)
+					((uint8_t *)slot[s])[b] = (uint8_t)(s + b);
+		}
+		if (!kheap_check()) {
+			check(false, "heap consistent after every operation");
+			return;
+		}
+	}
+	for (int s = 0; s < SLOTS; s++)
+		kfree(slot[s]);
+	struct heap_stats st = kheap_stats();
+	check(corrupt == 0, "no allocation overlapped another");
+	check(kheap_check() && st.live_allocs == 0, "heap consistent and empty at the end");
+	kprintf("  heap arena %zu KiB after %d operations\n", st.arena_bytes / 1024, ROUNDS);
+}
+
+/* The tick rate over one PIT-timed second must be within 10% of timer_hz. */
+static void ktest_timer(const struct boot_info *bi)
+{
+	(void)bi;
+	enum { MS = 1000 };
+	uint64_t start = timer_ticks;
+	arch_delay_ms(MS);
+	uint64_t ticks = timer_ticks - start;
+	uint64_t want = (uint64_t)timer_hz * MS / 1000;
+	kprintf("ktest timer: %llu ticks in %u ms at %u Hz (want %llu +/- 10%%)\n", (unsigned long long)ticks, MS,
+	        timer_hz, (unsigned long long)want);
+	check(ticks * 10 >= want * 9 && ticks * 10 <= want * 11, "tick rate within 10% of the configured rate");
+}
+
+struct ktest {
+	const char *name;
+	void (*run)(const struct boot_info *bi);
+	void (*fault)(void); /* faults on purpose; never returns */
+};
+
+static const struct ktest tests[] = {
+	{ "wx", ktest_wx, 0 },
+	{ "frames", ktest_frames, 0 },
+	{ "heap", ktest_heap, 0 },
+	{ "timer", ktest_timer, 0 },
+	{ "de", 0, ktest_divide_error },
+	{ "ud", 0, ktest_invalid_opcode },
+	{ "gp", 0, ktest_general_protection },
+	{ "pf", 0, ktest_page_fault },
+	{ "df", 0, ktest_double_fault },
+	{ "write-text", 0, ktest_write_text },
+	{ "exec-data", 0, ktest_execute_data },
+	{ "smep", 0, ktest_smep },
+	{ "smap", 0, ktest_smap },
+	{ "panic", 0, ktest_panic },
+};
+
+_Noreturn void ktest_run(const char *name, const struct boot_info *bi)
+{
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		if (strcmp(tests[i].name, name))
+			continue;
+		if (tests[i].fault) {
+			tests[i].fault();
+			kprintf("ktest %s: FAIL: the expected fault did not happen\n", name);
+			arch_halt(HALT_FAIL);
+		}
+		kprintf("ktest %s:\n", name);
+		tests[i].run(bi);
+		kprintf("ktest %s: %s\n", name, failures ? "FAIL" : "PASS");
+		arch_halt(failures ? HALT_FAIL : HALT_PASS);
+	}
+	kprintf("ktest: unknown test '%s'; known:", name);
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+		kprintf(" %s", tests[i].name);
+	kprintf("\n");
+	arch_halt(HALT_FAIL);
+}

@@ -1,0 +1,109 @@
+/* kmain: the boot sequence of DESIGN.md section 3. Each step enables the
+ * next; the order is the point of this file. */
+#include "kernel/main.h"
+
+#include "kernel/arch.h"
+#include "kernel/ktest.h"
+#include "kernel/log.h"
+#include "kernel/mem/frame.h"
+#include "kernel/mem/kheap.h"
+#include "kernel/mem/layout.h"
+#include "kernel/mem/vm.h"
+#include "kernel/timer.h"
+#include "lib/cmdline.h"
+#include "lib/mem.h"
+
+#define USTAR_MAGIC_OFFSET 257
+
+struct boot_options {
+	char ktest[32];
+	uint32_t hz;
+	bool timer_pit;
+};
+
+static const char *protocol_name(uint32_t p)
+{
+	return p == BOOT_PROTO_MULTIBOOT2 ? "Multiboot2" : p == BOOT_PROTO_PVH ? "PVH" : "unknown";
+}
+
+static const char *mem_type_name(uint32_t t)
+{
+	static const char *const names[] = { "?", "usable", "ACPI reclaimable", "ACPI NVS", "reserved", "bad" };
+	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
+}
+
+/* Parses the options capOS understands; a malformed one refuses the boot. */
+static struct boot_options parse_options(const char *cmdline)
+{
+	struct boot_options o = { .hz = TIMER_DEFAULT_HZ };
+	char timer[8];
+	if (cmdline_get(cmdline, "ktest", o.ktest, sizeof o.ktest) == CMDLINE_INVALID)
+		boot_fail("ktest= names a test of at most %zu characters", sizeof o.ktest - 1);
+	if (cmdline_get_u32(cmdline, "hz", 20, 10000, &o.hz) == CMDLINE_INVALID)
+		boot_fail("hz= must be a decimal tick rate from 20 to 10000");
+	int r = cmdline_get(cmdline, "timer", timer, sizeof timer);
+	if (r == CMDLINE_INVALID || (r == CMDLINE_OK && strcmp(timer, "pit") && strcmp(timer, "apic")))
+		boot_fail("timer= must be 'apic' or 'pit'");
+	o.timer_pit = r == CMDLINE_OK && !strcmp(timer, "pit");
+	return o;
+}
+
+static void log_memory(const struct boot_info *bi)
+{
+	for (uint32_t i = 0; i < bi->mmap_count; i++)
+		kprintf("memory: [0x%012llx-0x%012llx) %s\n", (unsigned long long)bi->mmap[i].base,
+		        (unsigned long long)(bi->mmap[i].base + bi->mmap[i].len), mem_type_name(bi->mmap[i].type));
+	kprintf("memory: %llu KiB usable, %llu frames free after reservations\n",
+	        (unsigned long long)(memmap_usable_bytes(bi) / 1024), (unsigned long long)frame_free_count());
+}
+
+static const char *on_off(bool supported) { return supported ? "on" : "off (not supported)"; }
+
+/* The boot package is the one boot module, a USTAR archive. Anything else is
+ * a clean refusal to boot. */
+static void check_boot_package(const struct boot_info *bi)
+{
+	if (bi->module_count != 1)
+		boot_fail("expected exactly one boot module (the boot package), got %u", bi->module_count);
+	const char *pkg = phys_to_virt(bi->module_phys);
+	if (bi->module_len < 512 || memcmp(pkg + USTAR_MAGIC_OFFSET, "ustar", 5) != 0)
+		boot_fail("the boot module is not a USTAR archive (%llu bytes)", (unsigned long long)bi->module_len);
+	kprintf("boot package: %llu bytes at %p\n", (unsigned long long)bi->module_len, (void *)bi->module_phys);
+}
+
+_Noreturn void kmain(const struct boot_info *bi)
+{
+	kprintf("\ncapOS: kmain (booted via %s%s%s)\n", protocol_name(bi->protocol),
+	        bi->loader_name[0] ? " by " : "", bi->loader_name);
+	arch_traps_init();
+	kprintf("traps: GDT, TSS with IST stacks for #DF/NMI/#MC, IDT for 256 vectors\n");
+
+	kprintf("cmdline: \"%s\"\n", bi->cmdline);
+	struct boot_options opt = parse_options(bi->cmdline);
+
+	arch_cpu_probe();
+	frame_init(bi);
+	log_memory(bi);
+
+	arch_enable_nx();
+	vm_init(bi);
+	kprintf("paging: kernel tables live (text RX, rodata R, data RW+NX, direct map of RAM)\n");
+
+	kheap_init();
+
+	arch_enable_protections();
+	kprintf("protections: NX %s, SMEP %s, SMAP %s, UMIP %s (%s)\n", on_off(cpu_features.nx),
+	        on_off(cpu_features.smep), on_off(cpu_features.smap), on_off(cpu_features.umip),
+	        cpu_features.vendor);
+
+	timer_init(opt.hz, opt.timer_pit);
+	arch_irq_enable();
+
+	check_boot_package(bi);
+	kprintf("capOS: baseline ready\n");
+
+	if (opt.ktest[0])
+		ktest_run(opt.ktest, bi);
+	kprintf("capOS: nothing to run yet (init arrives with the user-space issue); halting\n");
+	arch_halt(HALT_PASS);
+}

@@ -1,0 +1,55 @@
+/* Virtual memory: the mapping API and the kernel's own address space.
+ *
+ * Every mapping goes through vm_map, which enforces W^X: a page is writable
+ * or executable, never both. Pages are readable when present; NX applies to
+ * anything not mapped VM_EXEC (when the CPU has NX). */
+#ifndef CAPOS_KERNEL_MEM_VM_H
+#define CAPOS_KERNEL_MEM_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/bootinfo.h"
+
+enum vm_flags {
+	VM_WRITE = 1u << 0,
+	VM_EXEC = 1u << 1,
+	VM_USER = 1u << 2,
+	VM_UNCACHED = 1u << 3,
+	VM_GLOBAL = 1u << 4,
+	VM_LARGE = 1u << 5, /* a 2 MiB page: va and pa 2 MiB-aligned */
+};
+
+enum vm_err {
+	VM_OK = 0,
+	VM_ERR_WX = -1,        /* writable and executable requested together */
+	VM_ERR_ALIGN = -2,     /* va or pa not aligned to the page size */
+	VM_ERR_NOMEM = -3,     /* no frame for a page table */
+	VM_ERR_MAPPED = -4,    /* something is already mapped there */
+	VM_ERR_NONCANONICAL = -5,
+};
+
+/* The kernel's page-table root (physical), valid after vm_init. */
+extern uint64_t vm_kernel_root;
+
+/* Maps one page at va to pa in the tables rooted at root. Allocates page
+ * tables as needed. Never replaces an existing mapping. */
+int vm_map(uint64_t root, uintptr_t va, uint64_t pa, unsigned flags);
+
+/* Removes the 4 KiB mapping at va (if any) and flushes it from the TLB. */
+void vm_unmap(uint64_t root, uintptr_t va);
+
+/* Looks up va: true and *pa / *flags (enum vm_flags) if mapped. */
+bool vm_translate(uint64_t root, uintptr_t va, uint64_t *pa, unsigned *flags);
+
+/* Builds the kernel's own tables — image sections with their permissions,
+ * the direct map of all RAM (2 MiB pages, NX) — and switches to them,
+ * dropping the loader-era identity map. */
+void vm_init(const struct boot_info *bi);
+
+/* Maps len bytes of device memory at pa uncached in the MMIO window and
+ * returns the virtual address. Panics when the window is exhausted. */
+void *vm_map_mmio(uint64_t pa, size_t len);
+
+#endif

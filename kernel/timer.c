@@ -1,0 +1,17 @@
+#include "kernel/timer.h"
+
+#include "kernel/arch.h"
+#include "kernel/log.h"
+
+volatile uint64_t timer_ticks;
+uint32_t timer_hz;
+
+void timer_init(uint32_t hz, bool use_pit)
+{
+	KASSERT(hz >= 1 && hz <= 10000, "the tick rate was validated by the caller");
+	timer_hz = hz;
+	arch_timer_init(hz, use_pit);
+	kprintf("timer: %s at %u Hz\n", arch_timer_source(), hz);
+}
+
+void timer_tick(void) { timer_ticks++; }

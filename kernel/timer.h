@@ -1,0 +1,18 @@
+/* The periodic tick. The architecture's interrupt handler calls timer_tick;
+ * everything else reads timer_ticks. */
+#ifndef CAPOS_KERNEL_TIMER_H
+#define CAPOS_KERNEL_TIMER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TIMER_DEFAULT_HZ 100
+
+extern volatile uint64_t timer_ticks;
+extern uint32_t timer_hz;
+
+/* Starts the tick at hz (1..10000); use_pit forces the legacy PIT. */
+void timer_init(uint32_t hz, bool use_pit);
+void timer_tick(void);
+
+#endif
