@@ -37,6 +37,11 @@ const char *arch_timer_source(void);
  * PIT's channel 2. Interrupts may be on. */
 void arch_delay_ms(uint32_t ms);
 
+/* A reference clock independent of the tick, for measuring it: start, then
+ * read the microseconds elapsed at least every 50 ms. */
+void arch_refclock_start(void);
+uint64_t arch_refclock_elapsed_us(void);
+
 void arch_irq_enable(void);
 void arch_irq_disable(void);
 void arch_wait_for_interrupt(void);

@@ -39,6 +39,42 @@ void arch_delay_ms(uint32_t ms)
 	}
 }
 
+/* The reference clock: channel 2 free-running in mode 2 over the full 16-bit
+ * range (wraps every 54.9 ms). Each read adds the counts since the previous
+ * one, so reads must come at least every ~50 ms (the tick guarantees that
+ * for a caller that halts between reads, as hz >= 20). Reading rarely, once
+ * per wake-up instead of in a tight port-I/O loop, also keeps an emulator's
+ * timers undisturbed. */
+static uint16_t refclock_last;
+static uint64_t refclock_counts;
+
+static uint16_t read_channel2(void)
+{
+	outb(PIT_CMD, 0x80); /* latch channel 2 */
+	uint8_t lo = inb(PIT_CH2);
+	return (uint16_t)(lo | (inb(PIT_CH2) << 8));
+}
+
+void arch_refclock_start(void)
+{
+	uint8_t b = inb(PORT_B) & ~(PORT_B_SPEAKER | PORT_B_GATE2);
+	outb(PORT_B, b);
+	outb(PIT_CMD, 0xB4); /* channel 2, lobyte/hibyte, mode 2, binary */
+	outb(PIT_CH2, 0);    /* 0 = 65536 */
+	outb(PIT_CH2, 0);
+	outb(PORT_B, b | PORT_B_GATE2);
+	refclock_last = read_channel2();
+	refclock_counts = 0;
+}
+
+uint64_t arch_refclock_elapsed_us(void)
+{
+	uint16_t now = read_channel2();
+	refclock_counts += (uint16_t)(refclock_last - now); /* counts down, wraps */
+	refclock_last = now;
+	return refclock_counts * 1000000 / PIT_HZ;
+}
+
 void pit_start_periodic(uint32_t hz)
 {
 	uint32_t divisor = (PIT_HZ + hz / 2) / hz;
