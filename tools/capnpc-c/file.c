@@ -1,6 +1,7 @@
 /* One generated header: three passes over the file's node tree (typedefs,
  * enums, then accessors/constants/interfaces), so every type is declared
  * before any accessor uses it, whatever the schema's declaration order. */
+#define _GNU_SOURCE /* vasprintf, open_memstream */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* capnpc-c entry point: read the request, name the nodes, write headers. */
+#define _GNU_SOURCE /* vasprintf, open_memstream */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -152,22 +153,12 @@ static void make_parents(const char *path)
 	free(p);
 }
 
-int main(void)
+/* Names the nodes and writes one header per requested file. */
+static void generate_all(struct gen *g)
 {
-	static struct gen g;
-	size_t len;
-	uint8_t *buf = read_all(stdin, &len);
-	struct capnp_limits lim = { 1ull << 32, 128 };
-	if (!buf || capnp_msg_init(&g.msg, buf, len, &lim)) {
-		fprintf(stderr, "capnpc-c: bad request: %s\n", capnp_strerror(g.msg.err));
-		return 1;
-	}
-	g.req = schema_CodeGeneratorRequest_root(&g.msg);
-	if (load_nodes(&g))
-		goto bad;
-	name_all(&g);
+	name_all(g);
 	schema_CodeGeneratorRequest_RequestedFile_list files =
-		schema_CodeGeneratorRequest_get_requestedFiles(g.req);
+		schema_CodeGeneratorRequest_get_requestedFiles(g->req);
 	for (uint32_t i = 0; i < schema_CodeGeneratorRequest_RequestedFile_list_len(files); i++) {
 		schema_CodeGeneratorRequest_RequestedFile rf =
 			schema_CodeGeneratorRequest_RequestedFile_list_get(files, i);
@@ -177,26 +168,42 @@ int main(void)
 		FILE *f = fopen(path, "w");
 		if (!f) {
 			perror(path);
-			return 1;
+			g->errors++;
+		} else {
+			g->out = f;
+			generate_file(g, rf);
+			if (fclose(f))
+				g->errors++;
+			if (g->errors || capnp_msg_error(&g->msg))
+				remove(path);
 		}
-		g.out = f;
-		generate_file(&g, rf);
-		if (fclose(f))
-			g.errors++;
-		if (g.errors)
-			remove(path);
 		free(name);
 		free(path);
 	}
+}
+
+int main(void)
+{
+	static struct gen g;
+	size_t len;
+	uint8_t *buf = read_all(stdin, &len);
+	struct capnp_limits lim = { 1ull << 32, 128 };
+	if (!buf || capnp_msg_init(&g.msg, buf, len, &lim)) {
+		fprintf(stderr, "capnpc-c: bad request: %s\n", capnp_strerror(g.msg.err));
+		free(buf);
+		return 1;
+	}
+	g.req = schema_CodeGeneratorRequest_root(&g.msg);
+	if (load_nodes(&g))
+		g.errors++;
+	else
+		generate_all(&g);
 	if (capnp_msg_error(&g.msg))
-		goto bad;
+		fprintf(stderr, "capnpc-c: malformed request: %s\n", capnp_strerror(g.msg.err));
 	for (size_t i = 0; i < g.nnodes; i++)
 		free(g.nodes[i].cname);
 	free(g.nodes);
 	free(g.deps);
 	free(buf);
-	return g.errors ? 1 : 0;
-bad:
-	fprintf(stderr, "capnpc-c: malformed request: %s\n", capnp_strerror(g.msg.err));
-	return 1;
+	return g.errors || capnp_msg_error(&g.msg) ? 1 : 0;
 }

@@ -65,26 +65,25 @@ uint64_t value_bits(schema_Value v)
 	}
 }
 
-/* Emits a primitive of type `which` whose raw bits are `bits`. */
+/* Emits a primitive of type `which` whose raw bits are `bits`, as an
+ * integer constant expression usable in #if (<stdint.h> _C macros). */
 void out_prim_literal(struct gen *g, uint16_t which, uint64_t bits)
 {
 	struct prim p;
 	if (!prim_info(which, &p))
 		return;
 	bool is_signed = which >= schema_Type_which_int8 && which <= schema_Type_which_int64;
-	unsigned width = strcmp(p.w, "u8") == 0 ? 8 : strcmp(p.w, "u16") == 0 ? 16
-	               : strcmp(p.w, "u32") == 0 ? 32 : 64;
+	unsigned width = (unsigned)strtoul(p.w + 1, NULL, 10);
 	if (which == schema_Type_which_bool) {
 		out(g, "%s", bits ? "true" : "false");
 	} else if (is_signed && (bits >> (width - 1)) & 1) {
 		/* Negative: -(magnitude - 1) - 1 never overflows a literal. */
 		uint64_t ext = width == 64 ? bits : bits | ~((UINT64_C(1) << width) - 1);
-		uint64_t mag_minus_1 = ~ext;
-		out(g, "((%s)(-INT64_C(%" PRIu64 ") - 1))", p.ctype, mag_minus_1);
-	} else if (is_signed) {
-		out(g, "((%s)%" PRIu64 ")", p.ctype, bits);
+		out(g, "(-INT%u_C(%" PRIu64 ") - 1)", width, ~ext);
+	} else if (is_signed || which == schema_Type_which_enum) {
+		out(g, "%sINT%u_C(%" PRIu64 ")", is_signed ? "" : "U", width, bits);
 	} else {
-		out(g, "((%s)UINT64_C(0x%" PRIx64 "))", p.ctype, bits);
+		out(g, "UINT%u_C(0x%" PRIx64 ")", width, bits);
 	}
 }
 
