@@ -24,6 +24,16 @@ void frame_bitmap_init(struct frame_bitmap *fb, uint64_t *storage, uint64_t nfra
 	fb->cursor = 0;
 }
 
+/* Set bits in v. Not __builtin_popcountll: without -mpopcnt gcc makes that a
+ * call into libgcc, which the kernel does not link. */
+static unsigned popcount64(uint64_t v)
+{
+	v = v - ((v >> 1) & 0x5555555555555555ull);
+	v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
+	v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((v * 0x0101010101010101ull) >> 56);
+}
+
 /* Bits [lo, hi) of one word, 0 <= lo < hi <= 64. */
 static uint64_t bit_range(unsigned lo, unsigned hi)
 {
@@ -50,10 +60,10 @@ static void mark(struct frame_bitmap *fb, uint64_t first, uint64_t count, bool f
 
 		if (free) {
 			fb->words[w] |= m;
-			fb->nfree += (uint64_t)__builtin_popcountll(changed);
+			fb->nfree += popcount64(changed);
 		} else {
 			fb->words[w] &= ~m;
-			fb->nfree -= (uint64_t)__builtin_popcountll(changed);
+			fb->nfree -= popcount64(changed);
 		}
 		first = w * BITS + hi;
 	}
