@@ -24,7 +24,8 @@ $(HBUILD)/unit/%: tests/unit/%.c $(HOST_LIB) $(DEPS_STAMP)
 
 -include $(HOST_LIB_OBJS:.o=.d) $(UNIT_BINS:=.d)
 
-.PHONY: unit
+.PHONY: unit unit-bins
+unit-bins: $(UNIT_BINS)
 unit: $(UNIT_BINS)
 	@tools/run-unit $(UNIT_BINS)
 

@@ -20,4 +20,10 @@ iso: $(ISO)
 export BUILD KVM CC_ID KERNEL_ELF BOOTPKG ISO
 test: all $(UNIT_BINS) $(ISO) $(TEST_DEPS)
 	@tools/test-all $(BUILD)/test.log "tools/run-unit $(UNIT_BINS)" \
-	    $(foreach s,$(TEST_SUITES),"$(s)") "tests/system/run"
+	    $(foreach s,$(TEST_SUITES),"$(s)") "tests/system/run" "tests/build/gcc"
+
+# Benchmarks (not tests). Later issues add in-guest cycle measurements.
+BENCHES := bench/boot-time
+.PHONY: bench
+bench: $(KERNEL_ELF) $(BOOTPKG) $(BENCH_DEPS)
+	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done

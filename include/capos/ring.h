@@ -1,0 +1,108 @@
+/* The capability ring: the ABI between a process and the kernel.
+ *
+ * Every process has one ring page, mapped writable at the address passed to
+ * _start in RDI. It holds a submission queue (SQ) the process fills and a
+ * completion queue (CQ) the kernel fills, io_uring style:
+ *
+ *   process: writes SQEs at sq[tail & sq_mask], then advances sq_tail;
+ *            calls cap_enter; reads CQEs from cq[head & cq_mask] up to
+ *            cq_tail, then advances cq_head.
+ *   kernel:  consumes SQEs from sq_head up to sq_tail (copying each one out
+ *            of shared memory before looking at it), posts CQEs at cq_tail.
+ *
+ * Indices are free-running 32-bit counters. The geometry fields are written
+ * by the kernel at creation and never trusted back: the kernel keeps its own
+ * copy. A completion that finds the CQ full is not lost silently: it is
+ * counted in cq_overflow (and the operation's effect has still happened).
+ * Included by the kernel and by user space; no dependencies. */
+#ifndef CAPOS_RING_H
+#define CAPOS_RING_H
+
+#include <stdint.h>
+
+#define CAPOS_RING_MAGIC 0x676E6952u /* "Ring" */
+#define CAPOS_RING_VERSION 1u
+#define CAPOS_RING_SQ_ENTRIES 64u
+#define CAPOS_RING_CQ_ENTRIES 64u
+
+/* Opcodes. Values not listed are reserved and complete with
+ * CAPOS_E_BAD_OPCODE. */
+enum capos_ring_op {
+	CAPOS_OP_NOP = 0,     /* completes with result 0 */
+	CAPOS_OP_CALL = 1,    /* invoke method `method` on capability `cap` */
+	CAPOS_OP_RECV = 2,    /* serve an Endpoint capability */
+	CAPOS_OP_RETURN = 3,  /* answer a received call */
+	CAPOS_OP_RELEASE = 4, /* drop capability `cap` from the table */
+};
+
+/* SQE flags: none are defined yet; any set bit is CAPOS_E_BAD_FLAGS. */
+#define CAPOS_SQE_FLAGS_VALID 0u
+
+/* A submission. For CALL, buf holds the Cap'n Proto params message
+ * (params_len bytes) and receives the results message (at most buf_cap
+ * bytes). buf must lie wholly in user space. */
+struct capos_sqe {
+	uint8_t opcode;
+	uint8_t flags;
+	uint16_t method;     /* CALL: the interface's method ordinal */
+	uint32_t cap;        /* CALL, RELEASE: a CapId */
+	uint64_t user_data;  /* copied to the completion untouched */
+	uint64_t buf;        /* CALL: user address of the params/results buffer */
+	uint32_t params_len; /* CALL: bytes of params at buf */
+	uint32_t buf_cap;    /* CALL: bytes at buf the results may use */
+};
+_Static_assert(sizeof(struct capos_sqe) == 32, "SQEs are 32 bytes");
+
+/* A completion. result >= 0: success (for CALL, the bytes of the results
+ * message written to buf); result < 0: a CAPOS_E_* error. cap: a capability
+ * the operation created in the caller's table (e.g. spawn's ProcessHandle),
+ * or 0. */
+struct capos_cqe {
+	uint64_t user_data;
+	int32_t result;
+	uint32_t cap;
+};
+_Static_assert(sizeof(struct capos_cqe) == 16, "CQEs are 16 bytes");
+
+struct capos_ring {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t sq_entries; /* power of two */
+	uint32_t cq_entries; /* power of two */
+	uint32_t sq_head;    /* kernel-written: next SQE the kernel consumes */
+	uint32_t sq_tail;    /* user-written: one past the last SQE submitted */
+	uint32_t cq_head;    /* user-written: next CQE the process reads */
+	uint32_t cq_tail;    /* kernel-written: one past the last CQE posted */
+	uint32_t cq_overflow; /* kernel-written: completions that found the CQ full */
+	uint32_t reserved[7];
+	struct capos_sqe sq[CAPOS_RING_SQ_ENTRIES];
+	struct capos_cqe cq[CAPOS_RING_CQ_ENTRIES];
+};
+_Static_assert(sizeof(struct capos_ring) <= 4096, "the ring fits one page");
+_Static_assert((CAPOS_RING_SQ_ENTRIES & (CAPOS_RING_SQ_ENTRIES - 1)) == 0, "SQ size is a power of two");
+_Static_assert((CAPOS_RING_CQ_ENTRIES & (CAPOS_RING_CQ_ENTRIES - 1)) == 0, "CQ size is a power of two");
+
+/* Errors (negative results). Each user-reachable failure has its own. */
+enum capos_error {
+	CAPOS_OK = 0,
+	CAPOS_E_BAD_OPCODE = -1,  /* reserved or unknown opcode */
+	CAPOS_E_BAD_FLAGS = -2,   /* undefined SQE flag bits set */
+	CAPOS_E_BAD_CAP = -3,     /* no capability with this CapId (never issued, or forged) */
+	CAPOS_E_STALE_CAP = -4,   /* the CapId's slot was released / reused */
+	CAPOS_E_BAD_METHOD = -5,  /* no such method on this interface */
+	CAPOS_E_BAD_LENGTH = -6,  /* params_len/buf_cap out of range or inconsistent */
+	CAPOS_E_FAULT = -7,       /* buf not wholly in mapped user memory */
+	CAPOS_E_BAD_MESSAGE = -8, /* the params message does not decode */
+	CAPOS_E_NO_MEMORY = -9,   /* the kernel is out of frames or heap */
+	CAPOS_E_DENIED = -10,     /* the capability lacks the right for this method */
+	CAPOS_E_NOT_SUPPORTED = -11, /* opcode not valid for this capability */
+	CAPOS_E_NOT_FOUND = -12,  /* a named thing (binary, file) does not exist */
+	CAPOS_E_BAD_ELF = -13,    /* the binary is not an acceptable ELF */
+	CAPOS_E_TOO_BIG = -14,    /* results do not fit in buf_cap */
+	CAPOS_E_TABLE_FULL = -15, /* the capability table has no free slot */
+	CAPOS_E_BAD_ARGUMENT = -16, /* a decoded parameter is out of range */
+	CAPOS_E_BUSY = -17,       /* the object cannot take this call now */
+	CAPOS_E_CANCELLED = -18,  /* the operation was abandoned (e.g. its object died) */
+};
+
+#endif
