@@ -67,15 +67,15 @@ static int read_flat(const struct capnp_target *t, unsigned esize, struct capnp_
 }
 
 /* Validates the non-null list pointer at p and fills *out. */
-static int read_list(struct capnp_ptr p, enum capnp_elem expect, struct capnp_list *out)
+static int read_list(const struct capnp_ptr *p, enum capnp_elem expect, struct capnp_list *out)
 {
 	struct capnp_target t;
-	int err = capnp_resolve(&p, capnp_load64(p.p), &t);
+	int err = capnp_resolve(p, capnp_load64(p->p), &t);
 	if (err)
 		return err;
 	if (CAPNP_PTR_KIND(t.tag) != CAPNP_WIRE_LIST)
 		return CAPNP_ERR_WRONG_KIND;
-	if (p.depth <= 0)
+	if (p->depth <= 0)
 		return CAPNP_ERR_NESTING_LIMIT;
 	unsigned esize = CAPNP_LIST_ESIZE(t.tag);
 	uint64_t cost;
@@ -86,14 +86,14 @@ static int read_list(struct capnp_ptr p, enum capnp_elem expect, struct capnp_li
 	if (err == CAPNP_OK)
 		err = check_compatible(esize, expect, out->data_bits, out->nptrs);
 	if (err == CAPNP_OK)
-		err = capnp_charge(p.msg, cost);
+		err = capnp_charge(p->msg, cost);
 	if (err)
 		return err;
-	out->msg = p.msg;
+	out->msg = p->msg;
 	out->seg = t.seg;
 	out->seg_end = t.seg_end;
 	out->esize = (uint8_t)esize;
-	out->depth = p.depth - 1;
+	out->depth = p->depth - 1;
 	return CAPNP_OK;
 }
 
@@ -102,37 +102,45 @@ static void empty_list(struct capnp_list *out, const struct capnp_ptr *p)
 	*out = (struct capnp_list){ .msg = p->msg, .depth = p->depth - 1 };
 }
 
-int capnp_ptr_list(struct capnp_ptr p, enum capnp_elem expect, struct capnp_list *out,
-                   const uint64_t *dflt)
+/* capnp_ptr_list() with p by reference. */
+static int ptr_list(const struct capnp_ptr *p, enum capnp_elem expect, struct capnp_list *out,
+                    const uint64_t *dflt)
 {
 	int err = CAPNP_OK;
-	if (!capnp_ptr_is_null(p)) {
+	if (!capnp_ptr_is_null(*p)) {
 		err = read_list(p, expect, out);
 		if (err == CAPNP_OK)
 			return CAPNP_OK;
-		capnp_fail(p.msg, err);
+		capnp_fail(p->msg, err);
 	}
 	if (dflt) {
 		const uint8_t *base = (const uint8_t *)(dflt + 1);
-		struct capnp_ptr d = { p.msg, base, base + dflt[0] * 8, base, p.depth };
-		if (read_list(d, expect, out) == CAPNP_OK)
+		struct capnp_ptr d = { p->msg, base, base + dflt[0] * 8, base, p->depth };
+		if (read_list(&d, expect, out) == CAPNP_OK)
 			return err;
 	}
-	empty_list(out, &p);
+	empty_list(out, p);
 	return err;
+}
+
+int capnp_ptr_list(struct capnp_ptr p, enum capnp_elem expect, struct capnp_list *out,
+                   const uint64_t *dflt)
+{
+	return ptr_list(&p, expect, out, dflt);
 }
 
 struct capnp_list capnp_read_list(const struct capnp_struct *s, uint32_t idx,
                                   enum capnp_elem expect, const uint64_t *dflt)
 {
 	struct capnp_list out;
-	capnp_ptr_list(capnp_struct_ptr(s, idx), expect, &out, dflt);
+	struct capnp_ptr p = capnp_struct_ptr(s, idx);
+	ptr_list(&p, expect, &out, dflt);
 	return out;
 }
 
 /* Reads the non-null byte list at p (text and data share it): exactly
  * byte elements, as the C++ implementation requires. */
-static int read_bytes(struct capnp_ptr p, struct capnp_list *l)
+static int read_bytes(const struct capnp_ptr *p, struct capnp_list *l)
 {
 	int err = read_list(p, CAPNP_ELEM_BYTE, l);
 	if (err == CAPNP_OK && l->esize != CAPNP_ELEM_BYTE)
@@ -140,43 +148,58 @@ static int read_bytes(struct capnp_ptr p, struct capnp_list *l)
 	return err;
 }
 
-int capnp_ptr_text(struct capnp_ptr p, struct capnp_text *out, const char *dflt, uint32_t dlen)
+/* capnp_ptr_text() with p by reference. */
+static int ptr_text(const struct capnp_ptr *p, struct capnp_text *out, const char *dflt,
+                    uint32_t dlen)
 {
 	out->str = dflt ? dflt : "";
 	out->len = dflt ? dlen : 0;
-	if (capnp_ptr_is_null(p))
+	if (capnp_ptr_is_null(*p))
 		return CAPNP_OK;
 	struct capnp_list l;
 	int err = read_bytes(p, &l);
 	if (err == CAPNP_OK && (l.count == 0 || l.elems[l.count - 1] != 0))
 		err = CAPNP_ERR_TEXT_NO_NUL;
 	if (err)
-		return capnp_fail(p.msg, err);
+		return capnp_fail(p->msg, err);
 	out->str = (const char *)l.elems;
 	out->len = l.count - 1;
 	return CAPNP_OK;
 }
 
-int capnp_ptr_data(struct capnp_ptr p, struct capnp_data *out, const void *dflt, uint32_t dlen)
+/* capnp_ptr_data() with p by reference. */
+static int ptr_data(const struct capnp_ptr *p, struct capnp_data *out, const void *dflt,
+                    uint32_t dlen)
 {
 	out->ptr = dflt;
 	out->len = dflt ? dlen : 0;
-	if (capnp_ptr_is_null(p))
+	if (capnp_ptr_is_null(*p))
 		return CAPNP_OK;
 	struct capnp_list l;
 	int err = read_bytes(p, &l);
 	if (err)
-		return capnp_fail(p.msg, err);
+		return capnp_fail(p->msg, err);
 	out->ptr = l.count ? l.elems : NULL;
 	out->len = l.count;
 	return CAPNP_OK;
+}
+
+int capnp_ptr_text(struct capnp_ptr p, struct capnp_text *out, const char *dflt, uint32_t dlen)
+{
+	return ptr_text(&p, out, dflt, dlen);
+}
+
+int capnp_ptr_data(struct capnp_ptr p, struct capnp_data *out, const void *dflt, uint32_t dlen)
+{
+	return ptr_data(&p, out, dflt, dlen);
 }
 
 struct capnp_text capnp_read_text(const struct capnp_struct *s, uint32_t idx,
                                   const char *dflt, uint32_t dlen)
 {
 	struct capnp_text out;
-	capnp_ptr_text(capnp_struct_ptr(s, idx), &out, dflt, dlen);
+	struct capnp_ptr p = capnp_struct_ptr(s, idx);
+	ptr_text(&p, &out, dflt, dlen);
 	return out;
 }
 
@@ -184,7 +207,8 @@ struct capnp_data capnp_read_data(const struct capnp_struct *s, uint32_t idx,
                                   const void *dflt, uint32_t dlen)
 {
 	struct capnp_data out;
-	capnp_ptr_data(capnp_struct_ptr(s, idx), &out, dflt, dlen);
+	struct capnp_ptr p = capnp_struct_ptr(s, idx);
+	ptr_data(&p, &out, dflt, dlen);
 	return out;
 }
 

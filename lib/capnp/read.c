@@ -106,7 +106,7 @@ static inline uint64_t seg_words(const uint8_t *seg, const uint8_t *seg_end)
 /* Follows the far pointer w (read from p) to its landing pad. On success
  * t->tag is the pointer describing the object and t->seg/t->idx where its
  * content starts (t->idx may be out of range; callers check sizes). */
-static int follow_far(const struct capnp_ptr *p, uint64_t w, struct capnp_target *t)
+int capnp_follow_far(const struct capnp_ptr *p, uint64_t w, struct capnp_target *t)
 {
 	struct capnp_msg *m = p->msg;
 	uint32_t segid = (uint32_t)(w >> 32);
@@ -140,19 +140,6 @@ static int follow_far(const struct capnp_ptr *p, uint64_t w, struct capnp_target
 	t->seg = m->segs[seg2].base;
 	t->seg_end = t->seg + (size_t)m->segs[seg2].words * 8;
 	t->idx = (int64_t)((first >> 3) & 0x1fffffff);
-	return CAPNP_OK;
-}
-
-/* Resolves the non-null pointer at p to its object. Returns CAPNP_OK or a
- * far-pointer error (not recorded: callers record). */
-int capnp_resolve(const struct capnp_ptr *p, uint64_t w, struct capnp_target *t)
-{
-	if (CAPNP_PTR_KIND(w) == CAPNP_WIRE_FAR)
-		return follow_far(p, w, t);
-	t->tag = w;
-	t->seg = p->seg;
-	t->seg_end = p->seg_end;
-	t->idx = (int64_t)((p->p - p->seg) / 8) + 1 + CAPNP_PTR_OFFSET(w);
 	return CAPNP_OK;
 }
 
@@ -193,53 +180,63 @@ static void empty_struct(struct capnp_struct *out, const struct capnp_ptr *p)
 }
 
 /* Validates a non-null struct pointer at p and fills *out. */
-static int read_struct(struct capnp_ptr p, struct capnp_struct *out)
+static int read_struct(const struct capnp_ptr *p, struct capnp_struct *out)
 {
 	struct capnp_target t;
-	int err = capnp_resolve(&p, capnp_load64(p.p), &t);
+	int err = capnp_resolve(p, capnp_load64(p->p), &t);
 	if (err)
 		return err;
 	if (CAPNP_PTR_KIND(t.tag) != CAPNP_WIRE_STRUCT)
 		return CAPNP_ERR_WRONG_KIND;
-	if (p.depth <= 0)
+	if (p->depth <= 0)
 		return CAPNP_ERR_NESTING_LIMIT;
 	uint32_t dw = CAPNP_STRUCT_DW(t.tag), pc = CAPNP_STRUCT_PC(t.tag);
 	if (!in_bounds(&t, t.idx, (uint64_t)dw + pc))
 		return CAPNP_ERR_STRUCT_OOB;
-	err = capnp_charge(p.msg, dw + pc ? dw + pc : 1);
+	err = capnp_charge(p->msg, dw + pc ? dw + pc : 1);
 	if (err)
 		return err;
-	out->msg = p.msg;
+	out->msg = p->msg;
 	out->seg = t.seg;
 	out->seg_end = t.seg_end;
 	out->data = t.seg + t.idx * 8;
 	out->ptrs = out->data + (size_t)dw * 8;
 	out->data_bytes = dw * 8;
 	out->nptrs = (uint16_t)pc;
-	out->depth = p.depth - 1;
+	out->depth = p->depth - 1;
 	return CAPNP_OK;
+}
+
+/* capnp_ptr_struct() with p by reference. */
+static int ptr_struct(const struct capnp_ptr *p, struct capnp_struct *out, const uint64_t *dflt)
+{
+	int err = CAPNP_OK;
+	if (!capnp_ptr_is_null(*p)) {
+		err = read_struct(p, out);
+		if (err == CAPNP_OK)
+			return CAPNP_OK;
+		capnp_fail(p->msg, err);
+	}
+	if (dflt) {
+		struct capnp_ptr d = default_ptr(p, dflt);
+		if (read_struct(&d, out) == CAPNP_OK)
+			return err;
+	}
+	empty_struct(out, p);
+	return err;
 }
 
 int capnp_ptr_struct(struct capnp_ptr p, struct capnp_struct *out, const uint64_t *dflt)
 {
-	int err = CAPNP_OK;
-	if (!capnp_ptr_is_null(p)) {
-		err = read_struct(p, out);
-		if (err == CAPNP_OK)
-			return CAPNP_OK;
-		capnp_fail(p.msg, err);
-	}
-	if (dflt && read_struct(default_ptr(&p, dflt), out) == CAPNP_OK)
-		return err;
-	empty_struct(out, &p);
-	return err;
+	return ptr_struct(&p, out, dflt);
 }
 
 struct capnp_struct capnp_read_struct(const struct capnp_struct *s, uint32_t idx,
                                       const uint64_t *dflt)
 {
 	struct capnp_struct out;
-	capnp_ptr_struct(capnp_struct_ptr(s, idx), &out, dflt);
+	struct capnp_ptr p = capnp_struct_ptr(s, idx);
+	ptr_struct(&p, &out, dflt);
 	return out;
 }
 

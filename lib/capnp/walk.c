@@ -31,16 +31,27 @@ static int walk_list(const struct capnp_list *l)
 	return CAPNP_OK;
 }
 
+/* The kind of the non-null pointer at p; only far pointers need resolving. */
+static int kind_of(const struct capnp_ptr *p, uint64_t w)
+{
+	switch (CAPNP_PTR_KIND(w)) {
+	case CAPNP_WIRE_STRUCT: return CAPNP_KIND_STRUCT;
+	case CAPNP_WIRE_LIST: return CAPNP_KIND_LIST;
+	default: return capnp_ptr_kind(*p);
+	}
+}
+
 /* Reads the object at p and everything below it. */
 static int walk_ptr(struct capnp_ptr p)
 {
 	struct capnp_struct s;
 	struct capnp_list l;
 	uint32_t cap;
-	int err, kind = capnp_ptr_kind(p);
-	switch (kind) {
-	case CAPNP_KIND_NULL:
+	uint64_t w = p.p ? capnp_load64(p.p) : 0;
+	if (w == 0)
 		return CAPNP_OK;
+	int err, kind = kind_of(&p, w);
+	switch (kind) {
 	case CAPNP_KIND_STRUCT:
 		err = capnp_ptr_struct(p, &s, NULL);
 		return err ? err : walk_struct(&s);

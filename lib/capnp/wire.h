@@ -43,9 +43,21 @@ int capnp_fail(struct capnp_msg *m, int err);
 /* Charges words against m's traversal budget: CAPNP_OK or
  * CAPNP_ERR_TRAVERSAL_LIMIT (the budget is then spent). */
 int capnp_charge(struct capnp_msg *m, uint64_t words);
+/* Follows the far pointer w found at p to its landing pad; as below. */
+int capnp_follow_far(const struct capnp_ptr *p, uint64_t w, struct capnp_target *t);
+
 /* Resolves the non-null pointer word w found at p, following a far pointer;
  * returns CAPNP_OK or a far-pointer error (not recorded). */
-int capnp_resolve(const struct capnp_ptr *p, uint64_t w, struct capnp_target *t);
+static inline int capnp_resolve(const struct capnp_ptr *p, uint64_t w, struct capnp_target *t)
+{
+	if (CAPNP_PTR_KIND(w) == CAPNP_WIRE_FAR)
+		return capnp_follow_far(p, w, t);
+	t->tag = w;
+	t->seg = p->seg;
+	t->seg_end = p->seg_end;
+	t->idx = (int64_t)((p->p - p->seg) / 8) + 1 + CAPNP_PTR_OFFSET(w);
+	return CAPNP_OK;
+}
 
 /* Data bits and pointers per element for each non-composite element size. */
 static const uint8_t capnp_elem_data_bits[8] = { 0, 1, 8, 16, 32, 64, 0, 0 };
