@@ -146,6 +146,8 @@ struct Nest {
 }
 
 struct Blob {
+  # A doc comment that must stay a C comment: it ends */ early, opens /* a
+  # nested one, and has trigraphs ??= ??/
   name @0 :Text;
   payload @1 :Data;
   more @2 :List(Inner);

@@ -131,7 +131,7 @@ static char *default_blob(struct gen *g, const struct field *fl)
 {
 	schema_Value dv = schema_Field_slot_get_defaultValue(schema_Field_get_slot(fl->f));
 	char *name = str_printf("%s_%s_default", fl->N, fl->name);
-	if (out_blob(g, name, schema_Value_get_struct(dv)))
+	if (out_blob(g, name, schema_Value_get_anyPointer(dv)))
 		return name;
 	free(name);
 	return str_printf("NULL");

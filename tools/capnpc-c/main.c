@@ -79,7 +79,7 @@ struct capnp_text doc_comment(struct gen *g, uint64_t id, int member)
 	return none;
 }
 
-/* Emits doc as a block comment; "*" "/" inside it is broken up. */
+/* Emits doc as a block comment, indented by indent. */
 void out_doc(struct gen *g, struct capnp_text doc, const char *indent)
 {
 	uint32_t len = doc.len;
@@ -95,7 +95,9 @@ void out_doc(struct gen *g, struct capnp_text doc, const char *indent)
 			out(g, "%s *", indent);
 		if (bol && c != '\n')
 			fputc(' ', g->out);
-		if (c == '/' && i > 0 && doc.str[i - 1] == '*')
+		/* Keep the comment a comment: no "*" "/", no nested "/" "*", no trigraphs. */
+		char prev = i > 0 ? doc.str[i - 1] : 0;
+		if ((c == '/' && prev == '*') || (c == '*' && prev == '/') || (c == '?' && prev == '?'))
 			fputc(' ', g->out);
 		fputc(c, g->out);
 		bol = c == '\n';
