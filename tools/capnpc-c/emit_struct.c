@@ -63,7 +63,8 @@ static void emit_prim(struct gen *g, const struct field *fl, schema_Type t, uint
 		out(g, "static inline void %s_set_%s(%s_builder b, bool v)\n"
 		       "{%s capnp_set_bool(b.b, %u, v%s); }\n", N, f, N, ds, off, d ? " ^ 1" : "");
 	} else {
-		char *mask = d ? str_printf(" ^ UINT64_C(0x%" PRIx64 ")", d) : str_printf("%s", "");
+		char *mask = d ? str_printf(" ^ UINT%s_C(0x%" PRIx64 ")", p.w + 1, d)
+		               : str_printf("%s", "");
 		if (d)
 			out(g, "static inline %s %s_get_%s(%s r)\n{ return (%s)(capnp_get_%s(&r.s, %u)%s); }\n",
 			    p.ctype, N, f, N, p.ctype, p.w, off, mask);
