@@ -24,6 +24,7 @@ CC_ID   := $(if $(findstring clang,$(shell $(CC) --version 2>/dev/null | head -n
 include mk/deps.mk
 include mk/lib.mk
 include mk/kernel.mk
+include mk/user.mk
 include mk/image.mk
 include mk/host.mk
 -include mk/capnp.mk

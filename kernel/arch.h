@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/arch/x86_64/arch_types.h"
+
 /* Early console (COM1 on x86_64): usable from the first instruction of C. */
 void arch_console_init(void);
 void arch_console_putc(char c);
@@ -46,6 +48,23 @@ void arch_irq_enable(void);
 void arch_irq_disable(void);
 void arch_wait_for_interrupt(void);
 uint64_t arch_cycles(void);
+
+/* User mode. arch_user_init sets up the system-call entry. A new thread's
+ * kernel stack is prepared so that the first arch_switch to it either enters
+ * user mode at entry (stack user_rsp, a0..a2 in the first three argument
+ * registers) or calls fn on the kernel stack. */
+void arch_user_init(void);
+void arch_thread_init_user(struct arch_thread *t, uint64_t kstack_top, uint64_t entry, uint64_t user_rsp,
+                           uint64_t a0, uint64_t a1, uint64_t a2);
+void arch_thread_init_kernel(struct arch_thread *t, uint64_t kstack_top, void (*fn)(void));
+
+/* Switches from the current thread to another: its address space (root,
+ * physical; skipped when equal), kernel stack, TLS base. Returns when some
+ * later switch comes back to from. */
+void arch_switch(struct arch_thread *from, struct arch_thread *to, uint64_t to_root);
+
+/* Starts running `to` without saving the current context (the boot path). */
+_Noreturn void arch_switch_first(struct arch_thread *to, uint64_t to_root);
 
 /* Tells an emulator to exit with code (isa-debug-exit); then halts forever.
  * On real hardware it just halts. */

@@ -2,21 +2,28 @@
  * next; the order is the point of this file. */
 #include "kernel/main.h"
 
+#include "include/capos/capset.h"
 #include "kernel/arch.h"
+#include "kernel/cap/boot_package.h"
+#include "kernel/cap/kobject.h"
 #include "kernel/ktest.h"
 #include "kernel/log.h"
 #include "kernel/mem/frame.h"
 #include "kernel/mem/kheap.h"
 #include "kernel/mem/layout.h"
 #include "kernel/mem/vm.h"
+#include "kernel/process.h"
+#include "kernel/thread.h"
 #include "kernel/timer.h"
+#include "capos/capos.capnp.h"
 #include "lib/cmdline.h"
 #include "lib/mem.h"
 
-#define USTAR_MAGIC_OFFSET 257
+#define INIT_BINARY "init"
 
 struct boot_options {
 	char ktest[32];
+	char init_args[CAPOS_CAPSET_ARGS_MAX];
 	uint32_t hz;
 	bool timer_pit;
 };
@@ -45,6 +52,8 @@ static struct boot_options parse_options(const char *cmdline)
 	if (r == CMDLINE_INVALID || (r == CMDLINE_OK && strcmp(timer, "pit") && strcmp(timer, "apic")))
 		boot_fail("timer= must be 'apic' or 'pit'");
 	o.timer_pit = r == CMDLINE_OK && !strcmp(timer, "pit");
+	if (cmdline_get(cmdline, "init", o.init_args, sizeof o.init_args) == CMDLINE_INVALID)
+		boot_fail("init= is longer than %zu characters", sizeof o.init_args - 1);
 	return o;
 }
 
@@ -59,16 +68,70 @@ static void log_memory(const struct boot_info *bi)
 
 static const char *on_off(bool supported) { return supported ? "on" : "off (not supported)"; }
 
-/* The boot package is the one boot module, a USTAR archive. Anything else is
- * a clean refusal to boot. */
+/* The boot package is the one boot module, a well-formed USTAR archive.
+ * Anything else is a clean refusal to boot. */
 static void check_boot_package(const struct boot_info *bi)
 {
 	if (bi->module_count != 1)
 		boot_fail("expected exactly one boot module (the boot package), got %u", bi->module_count);
-	const char *pkg = phys_to_virt(bi->module_phys);
-	if (bi->module_len < 512 || memcmp(pkg + USTAR_MAGIC_OFFSET, "ustar", 5) != 0)
+	if (!boot_package_init(phys_to_virt(bi->module_phys), bi->module_len))
 		boot_fail("the boot module is not a USTAR archive (%llu bytes)", (unsigned long long)bi->module_len);
 	kprintf("boot package: %llu bytes at %p\n", (unsigned long long)bi->module_len, (void *)bi->module_phys);
+}
+
+/* init's arguments: init=a,b,c becomes "a" "b" "c". */
+static uint32_t split_args(char *args, uint32_t *len)
+{
+	uint32_t argc = 0;
+	*len = (uint32_t)strlen(args);
+	if (*len == 0)
+		return 0;
+	for (uint32_t i = 0; i < *len; i++)
+		if (args[i] == ',')
+			args[i] = 0;
+	for (uint32_t i = 0; i <= *len; i++)
+		argc += !args[i];
+	*len += 1;
+	return argc;
+}
+
+/* The kernel starts only init, with fixed bootstrap authority. */
+static void start_init(struct boot_options *o)
+{
+	const void *elf;
+	uint64_t len;
+	if (!boot_package_find(INIT_BINARY, &elf, &len))
+		boot_fail("the boot package has no '%s'", INIT_BINARY);
+	struct elf_image img;
+	int err = elf_parse(elf, len, USER_MIN, USER_TLS_VA, &img);
+	if (err != ELF_OK)
+		boot_fail("'%s' is not a valid ELF executable: %s", INIT_BINARY, elf_strerror(err));
+	const struct process_grant grants[] = {
+		{ "console", console_object(), capos_Console_ID, CAP_RIGHTS_ALL, 0 },
+		{ "spawner", spawner_object(), capos_ProcessSpawner_ID, CAP_RIGHTS_ALL, 0 },
+		{ "bootpkg", boot_package_object(), capos_BootPackage_ID, CAP_RIGHTS_ALL, 0 },
+		{ "null", null_object(), capos_Null_ID, CAP_RIGHTS_ALL, 0 },
+		{ "frames", frame_allocator_object(), capos_FrameAllocator_ID, CAP_RIGHTS_ALL, 0 },
+	};
+	uint32_t args_len, argc = split_args(o->init_args, &args_len);
+	struct process *init = process_spawn(INIT_BINARY, elf, &img, grants, sizeof grants / sizeof grants[0],
+	                                     o->init_args, args_len, argc, &err);
+	if (!init)
+		boot_fail("cannot start init (error %d)", err);
+	kobject_put(&init->obj); /* nobody holds a handle to init */
+	kprintf("init: pid %u started with %u arguments\n", init->pid, argc);
+}
+
+_Noreturn void kernel_all_done(void)
+{
+	int64_t code = 0;
+	bool init_exited = process_init_exited(&code);
+	if (process_live_count()) {
+		kprintf("capOS: %u processes are blocked forever (deadlock)\n", process_live_count());
+		arch_halt(HALT_FAIL);
+	}
+	kprintf("capOS: no process remains; init exited with code %lld\n", (long long)code);
+	arch_halt(init_exited && code == 0 ? HALT_PASS : HALT_FAIL);
 }
 
 _Noreturn void kmain(const struct boot_info *bi)
@@ -100,10 +163,12 @@ _Noreturn void kmain(const struct boot_info *bi)
 	arch_irq_enable();
 
 	check_boot_package(bi);
+	arch_user_init();
+	sched_init();
 	kprintf("capOS: baseline ready\n");
 
 	if (opt.ktest[0])
 		ktest_run(opt.ktest, bi);
-	kprintf("capOS: nothing to run yet (init arrives with the user-space issue); halting\n");
-	arch_halt(HALT_PASS);
+	start_init(&opt);
+	sched_start();
 }

@@ -2,6 +2,7 @@
 
 #include "kernel/arch.h"
 #include "kernel/log.h"
+#include "kernel/thread.h"
 
 volatile uint64_t timer_ticks;
 uint32_t timer_hz;
@@ -14,4 +15,9 @@ void timer_init(uint32_t hz, bool use_pit)
 	kprintf("timer: %s at %u Hz\n", arch_timer_source(), hz);
 }
 
-void timer_tick(void) { timer_ticks++; }
+void timer_tick(bool from_user)
+{
+	timer_ticks++;
+	sched_tick();
+	sched_preempt(from_user);
+}

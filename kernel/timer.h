@@ -13,6 +13,9 @@ extern uint32_t timer_hz;
 
 /* Starts the tick at hz (1..10000); use_pit forces the legacy PIT. */
 void timer_init(uint32_t hz, bool use_pit);
-void timer_tick(void);
+/* Called by the architecture's tick interrupt, after it acknowledged the
+ * interrupt: counts, wakes sleepers, may switch threads (from_user: the tick
+ * interrupted user mode). */
+void timer_tick(bool from_user);
 
 #endif

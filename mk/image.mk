@@ -1,15 +1,15 @@
-# Boot media: the boot package (one USTAR module) and the GRUB ISO.
-#
-# Until the manifest issue lands the package holds only a VERSION file; the
-# kernel checks that it gets exactly one module and that it is USTAR.
+# Boot media: the boot package (one USTAR module: init and every demo
+# binary) and the GRUB ISO.
 BOOTPKG     := $(BUILD)/bootpkg.tar
 ISO         := $(BUILD)/capos.iso
 ISO_CMDLINE ?=
 
-$(BOOTPKG): $(DEPS_STAMP)
-	@mkdir -p $(BUILD)/bootpkg
-	@echo "capOS boot package (placeholder until the manifest issue)" > $(BUILD)/bootpkg/VERSION
-	tar --format=ustar -cf $@ -C $(BUILD)/bootpkg VERSION
+$(BOOTPKG): $(USER_PKG_FILES)
+	@rm -rf $(BUILD)/bootpkg && mkdir -p $(BUILD)/bootpkg
+	@cp $(USER_PKG_FILES) $(BUILD)/bootpkg/
+	@echo "  TAR     $@"
+	@tar --format=ustar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
+	    -cf $@ -C $(BUILD)/bootpkg $(notdir $(USER_PKG_FILES))
 
 # tools/mkiso OUT KERNEL CMDLINE MODULE...: one grub.cfg entry with the given
 # modules (the system tests build zero- and two-module variants).

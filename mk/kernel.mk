@@ -11,13 +11,14 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-p
            -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-strict-aliasing \
            -mno-red-zone -mcmodel=kernel -mno-mmx -mno-sse -mno-sse2 -mno-avx \
            -fno-asynchronous-unwind-tables -fno-common \
-           $(WARN) -Iinclude -I. -MMD -MP -DCAPOS_KERNEL
+           $(WARN) -I. -I$(BUILD)/gen -MMD -MP -DCAPOS_KERNEL
 ifeq ($(CC_ID),clang)
 KCFLAGS += --target=x86_64-unknown-none-elf
 endif
 KASFLAGS := $(filter-out -std=gnu11,$(KCFLAGS)) -D__ASSEMBLY__
 
-$(KBUILD)/%.c.o: %.c $(DEPS_STAMP)
+# Kernel code includes the header generated from schema/capos.capnp.
+$(KBUILD)/%.c.o: %.c $(DEPS_STAMP) | $(BUILD)/gen/capos/capos.capnp.h
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(KCFLAGS) -c $< -o $@

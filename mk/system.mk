@@ -4,7 +4,14 @@
 # exits with (code << 1) | 1. tools/qemu-run maps that back to 0 (pass),
 # 1 (fail), 2 (kernel fault/panic), 124 (time limit).
 QEMU_ARGS_PVH = -kernel $(KERNEL_ELF) -initrd $(BOOTPKG)
-CMDLINE ?=
+
+# The demos init runs by default (make run), in order.
+DEMOS := capset-bootstrap console-paths ring-nop ring-corruption ring-reserved-opcodes ring-fairness \
+         tls-smoke unprivileged-stranger fault-isolation spawn-hostile process-teardown
+comma := ,
+empty :=
+space := $(empty) $(empty)
+CMDLINE ?= init=$(subst $(space),$(comma),$(DEMOS))
 
 .PHONY: run debug test iso
 run: $(KERNEL_ELF) $(BOOTPKG)
@@ -23,7 +30,7 @@ test: all $(UNIT_BINS) $(ISO) $(TEST_DEPS)
 	    $(foreach s,$(TEST_SUITES),"$(s)") "tests/system/run" "tests/build/gcc"
 
 # Benchmarks (not tests). Later issues add in-guest cycle measurements.
-BENCHES := bench/boot-time
+BENCHES := bench/boot-time bench/ring
 .PHONY: bench
 bench: $(KERNEL_ELF) $(BOOTPKG) $(BENCH_DEPS)
 	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done

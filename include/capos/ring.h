@@ -12,8 +12,13 @@
  *
  * Indices are free-running 32-bit counters. The geometry fields are written
  * by the kernel at creation and never trusted back: the kernel keeps its own
- * copy. A completion that finds the CQ full is not lost silently: it is
- * counted in cq_overflow (and the operation's effect has still happened).
+ * copy. cap_enter stops consuming submissions while the CQ is full, so a
+ * synchronous completion is never dropped; an asynchronous one (a wait that
+ * ends later) that finds the CQ full is counted in cq_overflow — reported,
+ * never lost silently.
+ *
+ * Capability-typed fields in params and results messages carry CapIds of the
+ * caller's own table as the Cap'n Proto capability index.
  * Included by the kernel and by user space; no dependencies. */
 #ifndef CAPOS_RING_H
 #define CAPOS_RING_H
@@ -103,6 +108,7 @@ enum capos_error {
 	CAPOS_E_BAD_ARGUMENT = -16, /* a decoded parameter is out of range */
 	CAPOS_E_BUSY = -17,       /* the object cannot take this call now */
 	CAPOS_E_CANCELLED = -18,  /* the operation was abandoned (e.g. its object died) */
+	CAPOS_E_RING_CORRUPT = -19, /* cap_enter: sq_tail is more than a queue ahead of sq_head */
 };
 
 #endif

@@ -61,6 +61,7 @@ void vm_init(const struct boot_info *bi)
 	map_section(__rodata_start, __rodata_end, 0);
 	map_section(__data_start, __data_end, VM_WRITE);
 	map_direct(bi);
+	vm_prepare_kernel_half(vm_kernel_root);
 	arch_vm_activate(vm_kernel_root);
 }
 

@@ -48,6 +48,18 @@ bool vm_translate(uint64_t root, uintptr_t va, uint64_t *pa, unsigned *flags);
  * dropping the loader-era identity map. */
 void vm_init(const struct boot_info *bi);
 
+/* A new page-table root sharing the kernel half (whose top-level entries are
+ * all created by vm_init and never change). 0 when out of memory. */
+uint64_t vm_new_root(void);
+
+/* Creates every top-level entry of the kernel half in root, so the kernel
+ * half never changes shape once processes share it. */
+void vm_prepare_kernel_half(uint64_t root);
+
+/* Frees every page and page table in the lower (user) half of root, leaving
+ * root itself; returns the number of frames freed. */
+uint64_t vm_free_user_half(uint64_t root);
+
 /* Maps len bytes of device memory at pa uncached in the MMIO window and
  * returns the virtual address. Panics when the window is exhausted. */
 void *vm_map_mmio(uint64_t pa, size_t len);

@@ -67,3 +67,8 @@ void gdt_init(void)
 	                 : "m"(p), "i"(SEL_KERNEL_CODE), "r"(SEL_KERNEL_DATA), "r"(SEL_TSS)
 	                 : "rax", "memory");
 }
+
+void gdt_set_kernel_stack(uint64_t rsp0)
+{
+	tss.rsp[0] = rsp0;
+}

@@ -14,4 +14,7 @@
 #define IST_NMI 2
 #define IST_MACHINE_CHECK 3
 
+/* Sets the stack the CPU switches to on an interrupt from user mode. */
+void gdt_set_kernel_stack(uint64_t rsp0);
+
 #endif

@@ -30,7 +30,10 @@ isr_stubs:
 
 	.balign 16
 isr_common:
-	pushq %rax
+	testb $3, 24(%rsp)                    /* from user mode? (CS after vector, error, RIP) */
+	jz 1f
+	swapgs
+1:	pushq %rax
 	pushq %rbx
 	pushq %rcx
 	pushq %rdx
@@ -48,6 +51,12 @@ isr_common:
 	cld
 	movq %rsp, %rdi                       /* 16-byte aligned here */
 	call trap_dispatch
+
+/* Leaves the kernel through the struct trap_frame on the stack. Also the
+ * first entry into user mode of every new thread, and the exit of every
+ * system call. */
+	.globl trap_return
+trap_return:
 	popq %r15
 	popq %r14
 	popq %r13
@@ -64,4 +73,7 @@ isr_common:
 	popq %rbx
 	popq %rax
 	addq $16, %rsp                        /* vector and error code */
-	iretq
+	testb $3, 8(%rsp)                     /* back to user mode? */
+	jz 2f
+	swapgs
+2:	iretq

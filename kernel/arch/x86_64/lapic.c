@@ -39,16 +39,14 @@ static void apic_write(uint32_t reg, uint32_t v) { apic[reg / 4] = v; }
 
 static void apic_timer_interrupt(struct trap_frame *tf)
 {
-	(void)tf;
-	timer_tick();
 	apic_write(APIC_EOI, 0);
+	timer_tick((tf->cs & 3) == 3);
 }
 
 static void pit_timer_interrupt(struct trap_frame *tf)
 {
-	(void)tf;
-	timer_tick();
 	pic_eoi(0);
+	timer_tick((tf->cs & 3) == 3);
 }
 
 /* APIC timer ticks (at divide-by-16) per CALIBRATION_MS of PIT time. */

@@ -141,3 +141,53 @@ void arch_vm_activate(uint64_t root)
 		write_cr4(read_cr4() | CR4_PGE);
 	write_cr3(root);
 }
+
+uint64_t vm_new_root(void)
+{
+	uint64_t root = frame_alloc();
+	if (!root)
+		return 0;
+	uint64_t *t = table_at(root);
+	memset(t, 0, PAGE_SIZE / 2);
+	memcpy(t + 256, table_at(vm_kernel_root) + 256, PAGE_SIZE / 2);
+	return root;
+}
+
+/* Frees the table at pa and everything below it; level 0 tables hold leaves. */
+static uint64_t free_tree(uint64_t pa, int level)
+{
+	uint64_t *t = table_at(pa), freed = 0;
+	for (int i = 0; i < 512; i++) {
+		if (!(t[i] & PTE_PRESENT))
+			continue;
+		KASSERT(!(t[i] & PTE_LARGE), "user mappings are 4 KiB pages");
+		if (level == 0) {
+			frame_free(t[i] & PTE_ADDR);
+			freed++;
+		} else {
+			freed += free_tree(t[i] & PTE_ADDR, level - 1);
+		}
+	}
+	frame_free(pa);
+	return freed + 1;
+}
+
+uint64_t vm_free_user_half(uint64_t root)
+{
+	uint64_t *pml4 = table_at(root), freed = 0;
+	for (int i = 0; i < 256; i++) {
+		if (pml4[i] & PTE_PRESENT) {
+			freed += free_tree(pml4[i] & PTE_ADDR, 2);
+			pml4[i] = 0;
+		}
+	}
+	return freed;
+}
+
+void vm_prepare_kernel_half(uint64_t root)
+{
+	uint64_t *pml4 = table_at(root);
+	for (int i = 256; i < 512; i++)
+		if (!next_table(&pml4[i], true, false))
+			panic("out of memory preparing the kernel half");
+}

@@ -14,6 +14,7 @@
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/log.h"
+#include "kernel/process.h"
 
 struct idt_gate {
 	uint16_t offset_lo;
@@ -118,6 +119,22 @@ static void diagnose(const struct trap_frame *tf)
 	arch_backtrace(tf->rbp, 16);
 }
 
+/* A fault in user mode ends that process only: one line of diagnosis, then
+ * the process is torn down and the scheduler moves on. */
+static _Noreturn void user_fault(const struct trap_frame *tf)
+{
+	unsigned v = tf->vector;
+	struct process *p = process_current();
+	kprintf("capOS: process %u (%s) killed: %s (vector %u), error 0x%llx, RIP=%p", p->pid, p->name,
+	        exception_names[v], v, (unsigned long long)tf->error, (void *)tf->rip);
+	if (v == 14) {
+		kprintf(", address %p", (void *)read_cr2());
+		print_pf_error(tf->error);
+	}
+	kprintf("\n");
+	process_fault_exit();
+}
+
 /* Called by isr_common for every vector. Interrupts are off (gates are
  * interrupt gates) and stay off for the handler. */
 void trap_dispatch(struct trap_frame *tf);
@@ -132,6 +149,8 @@ void trap_dispatch(struct trap_frame *tf)
 			kprintf("warning: unexpected interrupt vector %u ignored\n", v);
 		return;
 	}
+	if ((tf->cs & 3) == 3)
+		user_fault(tf);
 	if (diagnosing) {
 		kprintf("\nFATAL: exception %u while diagnosing a fault\n", v);
 		arch_halt(HALT_FAULT);

@@ -1,0 +1,84 @@
+/* bench: cycles per operation, measured with serialized rdtsc, median of
+ * SAMPLES runs each: a NOP through cap_enter (batch 1, and batch 64 per
+ * op), a Null CALL, and spawn+wait of a trivial child. Not a test: the
+ * figures are printed for bench/ring to collect. */
+#include "demos/demo.h"
+
+const char demo_name[] = "bench";
+
+#define SAMPLES 10000
+
+static uint64_t *samples;
+
+static inline uint64_t tsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static void sort(uint64_t *a, int n)
+{
+	for (int gap = n / 2; gap > 0; gap /= 2)
+		for (int i = gap; i < n; i++)
+			for (int j = i; j >= gap && a[j - gap] > a[j]; j -= gap) {
+				uint64_t t = a[j];
+				a[j] = a[j - gap];
+				a[j - gap] = t;
+			}
+}
+
+static void report(const char *what, uint32_t per)
+{
+	sort(samples, SAMPLES);
+	printf("bench: %-20s median %llu cycles (min %llu, n=%d)\n", what, (unsigned long long)(samples[SAMPLES / 2] / per),
+	       (unsigned long long)(samples[0] / per), SAMPLES);
+}
+
+/* Drains every completion in the CQ. */
+static void drain(void)
+{
+	struct capos_ring *r = rt.ring;
+	__atomic_store_n(&r->cq_head, __atomic_load_n(&r->cq_tail, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
+}
+
+static void nop_batch(uint32_t batch)
+{
+	struct capos_sqe nop = { .opcode = CAPOS_OP_NOP };
+	for (int i = 0; i < SAMPLES; i++) {
+		uint64_t t0 = tsc();
+		for (uint32_t k = 0; k < batch; k++)
+			rt_ring_submit(&nop);
+		sys_cap_enter(batch, CAPOS_TIMEOUT_NEVER);
+		drain();
+		samples[i] = tsc() - t0;
+	}
+}
+
+int main(void)
+{
+	samples = malloc(SAMPLES * sizeof(uint64_t));
+	uint32_t null = rt_capset_find("null", capos_Null_ID);
+	uint32_t spawner = rt_capset_find("spawner", capos_ProcessSpawner_ID);
+	nop_batch(1);
+	report("nop-batch1", 1);
+	nop_batch(64);
+	report("nop-batch64-per-op", 64);
+	for (int i = 0; i < SAMPLES; i++) {
+		uint64_t t0 = tsc();
+		null_nop(null);
+		samples[i] = tsc() - t0;
+	}
+	report("null-call", 1);
+	for (int i = 0; i < SAMPLES; i++) {
+		struct rt_handle h;
+		int64_t code;
+		uint64_t t0 = tsc();
+		spawner_spawn(spawner, "exit0", "exit0", 0, 0, 0, 0, &h, 0);
+		process_wait(h.cap, &code);
+		rt_handle_close(&h);
+		samples[i] = tsc() - t0;
+	}
+	report("spawn-wait", 1);
+	return 0;
+}

@@ -1,0 +1,99 @@
+/* init: the first process and the root of authority. Until the manifest
+ * issue lands it runs the demos named in its arguments (init=a,b,c on the
+ * kernel command line), one at a time, each with exactly the capabilities
+ * the table below grants it, and reports each one's verdict. init's own exit
+ * code is 0 only if every demo exited with 0. */
+#include "capos/capos.capnp.h"
+#include "lib/mem.h"
+#include "rt/capos.h"
+
+enum { GRANT_CONSOLE = 1, GRANT_SPAWNER = 2, GRANT_NULL = 4, GRANT_FRAMES = 8, GRANT_BOOTPKG = 16 };
+
+struct demo {
+	const char *name;
+	unsigned grants;
+};
+
+static const struct demo demos[] = {
+	{ "capset-bootstrap", GRANT_CONSOLE | GRANT_NULL },
+	{ "console-paths", GRANT_CONSOLE },
+	{ "ring-nop", GRANT_CONSOLE },
+	{ "ring-corruption", GRANT_CONSOLE | GRANT_NULL },
+	{ "ring-reserved-opcodes", GRANT_CONSOLE | GRANT_NULL },
+	{ "ring-fairness", GRANT_CONSOLE | GRANT_SPAWNER },
+	{ "tls-smoke", GRANT_CONSOLE },
+	{ "unprivileged-stranger", 0 },
+	{ "fault-isolation", GRANT_CONSOLE | GRANT_SPAWNER },
+	{ "spawn-hostile", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
+	{ "process-teardown", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
+	{ "bench", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
+};
+
+static const struct demo *find_demo(const char *name)
+{
+	for (size_t i = 0; i < sizeof demos / sizeof demos[0]; i++)
+		if (!strcmp(demos[i].name, name))
+			return &demos[i];
+	return 0;
+}
+
+/* Collects the grants d is entitled to from init's own CapSet. */
+static uint32_t collect_grants(const struct demo *d, struct rt_grant *g)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+		uint64_t iface;
+	} all[] = {
+		{ GRANT_CONSOLE, "console", capos_Console_ID },
+		{ GRANT_SPAWNER, "spawner", capos_ProcessSpawner_ID },
+		{ GRANT_NULL, "null", capos_Null_ID },
+		{ GRANT_FRAMES, "frames", capos_FrameAllocator_ID },
+		{ GRANT_BOOTPKG, "bootpkg", capos_BootPackage_ID },
+	};
+	uint32_t n = 0;
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		if (!(d->grants & all[i].bit))
+			continue;
+		g[n] = (struct rt_grant){ all[i].name, rt_capset_find(all[i].name, all[i].iface), all[i].iface, 0,
+			                  0xFFFFFFFFu };
+		n++;
+	}
+	return n;
+}
+
+/* Runs one demo to completion; true if it exited with 0. */
+static bool run_demo(uint32_t spawner, const char *name)
+{
+	const struct demo *d = find_demo(name);
+	if (!d) {
+		printf("init: unknown demo '%s'\n", name);
+		return false;
+	}
+	struct rt_grant g[8];
+	uint32_t n = collect_grants(d, g);
+	struct rt_handle h;
+	uint32_t pid;
+	int r = spawner_spawn(spawner, d->name, d->name, g, n, 0, 0, &h, &pid);
+	if (r < 0) {
+		printf("init: cannot spawn %s: error %d\n", name, r);
+		return false;
+	}
+	int64_t code = -1;
+	r = process_wait(h.cap, &code);
+	rt_handle_close(&h);
+	bool ok = r == CAPOS_OK && code == 0;
+	printf("init: %s (pid %u) exited with code %lld: %s\n", name, pid, (long long)code, ok ? "PASS" : "FAIL");
+	return ok;
+}
+
+int main(void)
+{
+	uint32_t spawner = rt_capset_find("spawner", capos_ProcessSpawner_ID);
+	printf("init: pid %u, %u demos to run\n", rt.pid, rt_argc());
+	uint32_t passed = 0;
+	for (uint32_t i = 0; i < rt_argc(); i++)
+		passed += run_demo(spawner, rt_arg(i));
+	printf("init: %u of %u demos passed\n", passed, rt_argc());
+	return passed == rt_argc() ? 0 : 1;
+}

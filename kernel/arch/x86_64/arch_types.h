@@ -1,0 +1,13 @@
+/* Per-thread CPU state the generic kernel embeds but does not look into. */
+#ifndef CAPOS_ARCH_X86_64_ARCH_TYPES_H
+#define CAPOS_ARCH_X86_64_ARCH_TYPES_H
+
+#include <stdint.h>
+
+struct arch_thread {
+	uint64_t saved_rsp;  /* kernel stack pointer while switched out */
+	uint64_t kstack_top; /* loaded into TSS.RSP0 and the syscall stack */
+	uint64_t fs_base;    /* user TLS pointer */
+};
+
+#endif

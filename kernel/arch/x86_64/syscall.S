@@ -1,0 +1,48 @@
+/* SYSCALL entry.
+ *
+ * SYSCALL leaves the user RIP in RCX and RFLAGS in R11, masks IF/DF/TF/AC
+ * (SFMASK) and does not switch stacks. The entry swaps to the kernel GS
+ * (struct percpu), parks the user stack pointer there, switches to the
+ * thread's kernel stack and builds the same struct trap_frame an interrupt
+ * from user mode would, so there is one way back: trap_return (iretq).
+ * Offsets into struct percpu are asserted in context.c. */
+
+#define PERCPU_KERNEL_RSP 0
+#define PERCPU_USER_RSP 8
+#define SEL_USER_DATA (0x18 | 3)
+#define SEL_USER_CODE (0x20 | 3)
+#define SYSCALL_VECTOR 0x100                  /* marks the frame as a system call */
+
+	.text
+	.globl syscall_entry
+syscall_entry:
+	swapgs
+	movq %rsp, %gs:PERCPU_USER_RSP
+	movq %gs:PERCPU_KERNEL_RSP, %rsp
+	pushq $SEL_USER_DATA                  /* ss */
+	pushq %gs:PERCPU_USER_RSP             /* rsp */
+	pushq %r11                            /* rflags */
+	pushq $SEL_USER_CODE                  /* cs */
+	pushq %rcx                            /* rip */
+	pushq $0                              /* error code */
+	pushq $SYSCALL_VECTOR
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	xorl %ebp, %ebp
+	movq %rsp, %rdi
+	call syscall_dispatch
+	jmp trap_return

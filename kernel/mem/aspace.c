@@ -1,0 +1,101 @@
+/* User address spaces (see aspace.h). */
+#include "kernel/mem/aspace.h"
+
+#include "kernel/mem/frame.h"
+#include "kernel/mem/layout.h"
+#include "kernel/mem/vm.h"
+#include "lib/mem.h"
+
+bool aspace_create(struct aspace *as)
+{
+	uint64_t before = frame_free_count();
+	as->root = vm_new_root();
+	as->frames = before - frame_free_count();
+	return as->root != 0;
+}
+
+int aspace_map_new(struct aspace *as, uintptr_t va, unsigned flags, uint64_t *pa)
+{
+	if (!user_range_ok(va, PAGE_SIZE) || (va & (PAGE_SIZE - 1)))
+		return VM_ERR_ALIGN;
+	uint64_t before = frame_free_count();
+	uint64_t frame = frame_alloc();
+	if (!frame)
+		return VM_ERR_NOMEM;
+	memset(phys_to_virt(frame), 0, PAGE_SIZE);
+	int err = vm_map(as->root, va, frame, flags | VM_USER);
+	if (err) {
+		frame_free(frame);
+		as->frames += before - frame_free_count(); /* tables made before the failure */
+		return err;
+	}
+	as->frames += before - frame_free_count();
+	*pa = frame;
+	return VM_OK;
+}
+
+void aspace_destroy(struct aspace *as)
+{
+	if (!as->root)
+		return;
+	uint64_t freed = vm_free_user_half(as->root);
+	frame_free(as->root);
+	as->frames -= freed + 1;
+	as->root = 0;
+}
+
+bool user_range_ok(uint64_t va, uint64_t len)
+{
+	return va >= USER_MIN && va <= USER_MAX && len <= USER_MAX - va;
+}
+
+bool aspace_accessible(const struct aspace *as, uint64_t va, size_t len, bool write)
+{
+	if (!user_range_ok(va, len))
+		return false;
+	if (len == 0)
+		return true;
+	for (uint64_t page = va & ~(PAGE_SIZE - 1); page < va + len; page += PAGE_SIZE) {
+		uint64_t pa;
+		unsigned flags;
+		if (!vm_translate(as->root, page, &pa, &flags) || !(flags & VM_USER) || (write && !(flags & VM_WRITE)))
+			return false;
+	}
+	return true;
+}
+
+/* Copies len bytes between user va and kernel buffer k, page by page. The
+ * range has been checked. */
+static void copy_pages(const struct aspace *as, uint64_t va, void *k, size_t len, bool to_user)
+{
+	uint8_t *kp = k;
+	while (len) {
+		uint64_t pa;
+		unsigned flags;
+		vm_translate(as->root, va, &pa, &flags);
+		size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+		if (chunk > len)
+			chunk = len;
+		if (to_user)
+			memcpy(phys_to_virt(pa), kp, chunk);
+		else
+			memcpy(kp, phys_to_virt(pa), chunk);
+		va += chunk, kp += chunk, len -= chunk;
+	}
+}
+
+bool aspace_copy_in(const struct aspace *as, void *dst, uint64_t src, size_t len)
+{
+	if (!aspace_accessible(as, src, len, false))
+		return false;
+	copy_pages(as, src, dst, len, false);
+	return true;
+}
+
+bool aspace_copy_out(const struct aspace *as, uint64_t dst, const void *src, size_t len)
+{
+	if (!aspace_accessible(as, dst, len, true))
+		return false;
+	copy_pages(as, dst, (void *)src, len, true);
+	return true;
+}

@@ -1,0 +1,42 @@
+/* User address spaces: the lower half of a page-table tree whose upper half
+ * is the kernel's, shared by every process. */
+#ifndef CAPOS_KERNEL_MEM_ASPACE_H
+#define CAPOS_KERNEL_MEM_ASPACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define USER_MIN 0x10000ull               /* the null region below stays unmapped */
+#define USER_MAX 0x0000800000000000ull    /* end of the lower half */
+
+struct aspace {
+	uint64_t root;   /* PML4, physical */
+	uint64_t frames; /* frames this address space owns: pages and tables */
+};
+
+/* Creates an empty address space. Returns false when out of memory. */
+bool aspace_create(struct aspace *as);
+
+/* Maps a fresh zeroed frame at va (page-aligned user address) with vm flags
+ * (VM_USER is implied); stores its physical address in *pa. Returns a
+ * VM_ERR_* code. */
+int aspace_map_new(struct aspace *as, uintptr_t va, unsigned flags, uint64_t *pa);
+
+/* Frees every user frame and page table and the root. */
+void aspace_destroy(struct aspace *as);
+
+/* True if [va, va+len) lies inside [USER_MIN, USER_MAX) without overflow. */
+bool user_range_ok(uint64_t va, uint64_t len);
+
+/* True if every page of [va, va+len) is mapped user (and writable if asked). */
+bool aspace_accessible(const struct aspace *as, uint64_t va, size_t len, bool write);
+
+/* Copy between kernel memory and the user range of as, through the direct
+ * map (never touching user addresses, so SMAP stays on and a bad pointer
+ * cannot fault the kernel). Fail (false) if any page is unmapped, not user,
+ * or — for copy_out — not writable; copy_out then wrote nothing. */
+bool aspace_copy_in(const struct aspace *as, void *dst, uint64_t src, size_t len);
+bool aspace_copy_out(const struct aspace *as, uint64_t dst, const void *src, size_t len);
+
+#endif

@@ -1,0 +1,313 @@
+/* Process creation, exit and teardown. */
+#include "kernel/process.h"
+
+#include "include/capos/capset.h"
+#include "include/capos/ring.h"
+#include "kernel/log.h"
+#include "kernel/mem/frame.h"
+#include "kernel/mem/kheap.h"
+#include "kernel/mem/layout.h"
+#include "kernel/mem/vm.h"
+#include "kernel/ring.h"
+#include "lib/mem.h"
+
+#define TLS_MAX_BYTES (1u << 20)
+#define TCB_BYTES 16 /* the self pointer %fs:0 and one spare word */
+
+static struct process *all_processes;
+static uint32_t next_pid = 1;
+static uint32_t live_count;
+static bool init_done;
+static int64_t init_code;
+
+struct process *process_current(void)
+{
+	struct thread *t = thread_current();
+	return t ? t->proc : 0;
+}
+
+uint64_t process_root(const struct process *p) { return p->as.root; }
+uint32_t process_live_count(void) { return live_count; }
+
+bool process_init_exited(int64_t *code)
+{
+	*code = init_code;
+	return init_done;
+}
+
+static uint64_t page_up(uint64_t x) { return (x + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
+
+/* Maps one PT_LOAD segment into fresh frames and copies its file bytes. */
+static int map_segment(struct process *p, const uint8_t *elf, const struct elf_segment *s)
+{
+	unsigned flags = ((s->flags & ELF_SEG_W) ? VM_WRITE : 0) | ((s->flags & ELF_SEG_X) ? VM_EXEC : 0);
+	uint64_t file_end = s->vaddr + s->filesz;
+	for (uint64_t va = s->vaddr & ~(PAGE_SIZE - 1); va < s->vaddr + s->memsz; va += PAGE_SIZE) {
+		uint64_t pa;
+		if (aspace_map_new(&p->as, va, flags, &pa) != VM_OK)
+			return CAPOS_E_NO_MEMORY;
+		uint64_t lo = va > s->vaddr ? va : s->vaddr;
+		uint64_t hi = va + PAGE_SIZE < file_end ? va + PAGE_SIZE : file_end;
+		if (lo < hi)
+			memcpy((uint8_t *)phys_to_virt(pa) + (lo - va), elf + s->offset + (lo - s->vaddr), hi - lo);
+	}
+	return CAPOS_OK;
+}
+
+/* x86_64 TLS variant II: the block sits just below the thread pointer, and
+ * %fs:0 holds the thread pointer itself. Returns the thread pointer in *tp
+ * (0 without PT_TLS). */
+static int map_tls(struct process *p, const uint8_t *elf, const struct elf_image *img, uint64_t *tp)
+{
+	*tp = 0;
+	if (!img->has_tls)
+		return CAPOS_OK;
+	uint64_t align = img->tls.align > 16 ? img->tls.align : 16;
+	uint64_t block = (img->tls.memsz + align - 1) & ~(align - 1);
+	if (img->tls.memsz > TLS_MAX_BYTES)
+		return CAPOS_E_BAD_ELF;
+	uint64_t pages = page_up(block + TCB_BYTES) / PAGE_SIZE;
+	for (uint64_t i = 0; i < pages; i++) {
+		uint64_t pa;
+		if (aspace_map_new(&p->as, USER_TLS_VA + i * PAGE_SIZE, VM_WRITE, &pa) != VM_OK)
+			return CAPOS_E_NO_MEMORY;
+	}
+	*tp = USER_TLS_VA + block;
+	aspace_copy_out(&p->as, USER_TLS_VA, elf + img->tls.offset, img->tls.filesz);
+	aspace_copy_out(&p->as, *tp, tp, sizeof(*tp));
+	return CAPOS_OK;
+}
+
+static int map_stack(struct process *p)
+{
+	for (int i = 1; i <= USER_STACK_PAGES; i++) {
+		uint64_t pa;
+		if (aspace_map_new(&p->as, USER_STACK_TOP - (uint64_t)i * PAGE_SIZE, VM_WRITE, &pa) != VM_OK)
+			return CAPOS_E_NO_MEMORY;
+	}
+	return CAPOS_OK;
+}
+
+static int map_ring(struct process *p)
+{
+	uint64_t pa;
+	if (aspace_map_new(&p->as, USER_RING_VA, VM_WRITE, &pa) != VM_OK)
+		return CAPOS_E_NO_MEMORY;
+	ring_init(&p->ring, phys_to_virt(pa));
+	return CAPOS_OK;
+}
+
+/* Fills the CapSet page (mapped read-only) with the grants, inserting each
+ * into the table, and the arguments. */
+static int map_capset(struct process *p, const struct process_grant *g, uint32_t n, const char *args,
+                      uint32_t args_len, uint32_t argc)
+{
+	uint64_t pa;
+	if (aspace_map_new(&p->as, USER_CAPSET_VA, 0, &pa) != VM_OK)
+		return CAPOS_E_NO_MEMORY;
+	struct capos_capset *cs = phys_to_virt(pa);
+	cs->magic = CAPOS_CAPSET_MAGIC;
+	for (uint32_t i = 0; i < n; i++) {
+		cap_id id;
+		int err = cap_grant(p, g[i].object, g[i].rights, g[i].badge, &id);
+		if (err)
+			return err;
+		memcpy(cs->entries[i].name, g[i].name, sizeof(cs->entries[i].name));
+		cs->entries[i].interface_id = g[i].interface_id;
+		cs->entries[i].cap = id;
+		cs->count = i + 1;
+	}
+	memcpy(cs->args, args, args_len);
+	cs->args_len = args_len;
+	cs->argc = argc;
+	return CAPOS_OK;
+}
+
+/* Builds everything but the thread; any failure leaves p for teardown. */
+static int build(struct process *p, const uint8_t *elf, const struct elf_image *img,
+                 const struct process_grant *g, uint32_t n, const char *args, uint32_t args_len, uint32_t argc,
+                 uint64_t *tp)
+{
+	if (!aspace_create(&p->as))
+		return CAPOS_E_NO_MEMORY;
+	for (uint32_t i = 0; i < img->nsegments; i++) {
+		int err = map_segment(p, elf, &img->seg[i]);
+		if (err)
+			return err;
+	}
+	int err = map_tls(p, elf, img, tp);
+	if (!err)
+		err = map_stack(p);
+	if (!err)
+		err = map_ring(p);
+	if (!err)
+		err = map_capset(p, g, n, args, args_len, argc);
+	return err;
+}
+
+static void release_all_caps(struct process *p)
+{
+	uint32_t cursor = 0;
+	int idx;
+	while ((idx = cap_table_next(&p->caps, &cursor)) >= 0) {
+		struct kobject *o = p->slots[idx].object;
+		p->slots[idx] = (struct cap_slot){ 0 };
+		p->caps.live--;
+		kobject_put(o);
+	}
+}
+
+/* Frees what build() made; p stays allocated for its handles. */
+static void teardown_memory(struct process *p)
+{
+	for (uint32_t i = 0; i < p->nframe_grants; i++)
+		frame_free(p->frame_grants[i]);
+	kfree(p->frame_grants);
+	p->frame_grants = 0;
+	p->nframe_grants = 0;
+	p->ring.shared = 0;
+	aspace_destroy(&p->as);
+	KASSERT(p->as.frames == 0, "the frame ledger of a dead process balances");
+}
+
+struct process *process_spawn(const char *name, const void *elf, const struct elf_image *img,
+                              const struct process_grant *grants, uint32_t ngrants, const char *args,
+                              uint32_t args_len, uint32_t argc, int *err)
+{
+	KASSERT(ngrants <= CAPOS_CAPSET_MAX && args_len <= CAPOS_CAPSET_ARGS_MAX, "the spawner checked its limits");
+	struct process *p = kzalloc(sizeof(*p));
+	if (!p) {
+		*err = CAPOS_E_NO_MEMORY;
+		return 0;
+	}
+	p->obj = (struct kobject){ &process_handle_ops, 1 }; /* the caller's reference */
+	size_t len = strnlen(name, PROCESS_NAME_MAX - 1);
+	memcpy(p->name, name, len);
+	cap_table_init(&p->caps, p->slots, PROCESS_CAP_SLOTS);
+
+	uint64_t tp;
+	struct thread *t = 0;
+	*err = build(p, elf, img, grants, ngrants, args, args_len, argc, &tp);
+	if (!*err && !(t = thread_create_user(p, img->entry, USER_STACK_TOP, USER_RING_VA, next_pid, USER_CAPSET_VA)))
+		*err = CAPOS_E_NO_MEMORY;
+	if (*err) {
+		release_all_caps(p);
+		teardown_memory(p);
+		kfree(p);
+		return 0;
+	}
+	t->arch.fs_base = tp;
+	p->threads = t;
+	p->pid = next_pid++;
+	p->state = PROCESS_ALIVE;
+	p->all_next = all_processes;
+	all_processes = p;
+	live_count++;
+	kobject_get(&p->obj); /* the process's own reference while it lives */
+	return p;
+}
+
+/* Removes every exit waiter registered by dead on other processes. */
+static void cancel_waits_by(struct process *dead)
+{
+	for (struct process *q = all_processes; q; q = q->all_next) {
+		struct exit_waiter **pp = &q->exit_waiters;
+		while (*pp) {
+			struct exit_waiter *w = *pp;
+			if (w->waiter != dead) {
+				pp = &w->next;
+				continue;
+			}
+			*pp = w->next;
+			kfree(w);
+			kobject_put(&dead->obj);
+		}
+	}
+}
+
+static void unlink_live(struct process *p)
+{
+	for (struct process **pp = &all_processes; *pp; pp = &(*pp)->all_next) {
+		if (*pp == p) {
+			*pp = p->all_next;
+			break;
+		}
+	}
+	live_count--;
+}
+
+/* Sends each exit waiter its completion (results: exitCode). */
+static void answer_waiters(struct process *p)
+{
+	while (p->exit_waiters) {
+		struct exit_waiter *w = p->exit_waiters;
+		p->exit_waiters = w->next;
+		ring_complete_exit_wait(w->waiter, w->user_data, w->buf, w->buf_cap, p->exit_code);
+		kobject_put(&w->waiter->obj);
+		kfree(w);
+	}
+}
+
+void process_exit(struct process *p, int64_t code)
+{
+	if (p->state != PROCESS_ALIVE)
+		return;
+	struct thread *self = thread_current();
+	bool is_current = self && self->proc == p;
+	p->state = PROCESS_EXITED;
+	p->exit_code = code;
+	unlink_live(p);
+	if (p->pid == 1) {
+		init_done = true;
+		init_code = code;
+	}
+	cancel_waits_by(p);
+	answer_waiters(p);
+	release_all_caps(p);
+	for (struct thread *t = p->threads, *next; t; t = next) {
+		next = t->proc_next;
+		if (t != self)
+			sched_discard(t);
+	}
+	p->threads = 0;
+	p->ring.waiter = 0;
+	if (is_current) {
+		arch_vm_activate(vm_kernel_root);
+		self->proc = 0;
+	}
+	teardown_memory(p);
+	kobject_put(&p->obj); /* its own reference */
+	if (is_current)
+		sched_exit_current();
+}
+
+_Noreturn void process_fault_exit(void)
+{
+	struct process *p = process_current();
+	KASSERT(p, "user faults come from a process");
+	process_exit(p, -1);
+	panic("a faulted process continued");
+}
+
+void process_wait(struct process *p, struct process *waiter, uint64_t user_data, uint64_t buf, uint64_t buf_cap)
+{
+	if (p->state == PROCESS_EXITED) {
+		ring_complete_exit_wait(waiter, user_data, buf, buf_cap, p->exit_code);
+		return;
+	}
+	struct exit_waiter *w = kzalloc(sizeof(*w));
+	if (!w) {
+		ring_complete_later(waiter, user_data, CAPOS_E_NO_MEMORY, 0);
+		return;
+	}
+	*w = (struct exit_waiter){ p->exit_waiters, waiter, user_data, buf, buf_cap };
+	kobject_get(&waiter->obj);
+	p->exit_waiters = w;
+}
+
+void process_free(struct kobject *o)
+{
+	struct process *p = (struct process *)o;
+	KASSERT(p->state == PROCESS_EXITED, "a live process holds a reference to itself");
+	kfree(p);
+}

@@ -1,0 +1,60 @@
+# User space: the runtime (rt/), init and the demos, linked statically at
+# 0x400000 with separate RX / R / RW segments (the kernel's ELF loader
+# refuses W+X). User code is built without SSE: the kernel does not save
+# FPU state across switches yet.
+UBUILD   := $(BUILD)/user-$(CC_ID)
+UCFLAGS  := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
+            -fno-omit-frame-pointer -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx \
+            -fno-asynchronous-unwind-tables -fno-common \
+            $(WARN) -I. -Iinclude -I$(BUILD)/gen -MMD -MP -DCAPOS_USER
+ifeq ($(CC_ID),clang)
+UCFLAGS += --target=x86_64-unknown-none-elf
+endif
+USER_LDS := rt/user.ld
+
+RT_SRCS      := $(sort $(wildcard rt/*.c rt/*.S))
+USER_LIB_SRCS := lib/mem.c lib/fmt.c lib/heap.c $(filter lib/capnp/%,$(LIB_SRCS))
+RT_OBJS      := $(patsubst %,$(UBUILD)/%.o,$(RT_SRCS) $(USER_LIB_SRCS))
+
+# Programs: init/init.c and demos/<name>.c, one binary each.
+DEMO_SRCS  := $(sort $(wildcard demos/*.c))
+USER_PROGS := init $(patsubst demos/%.c,%,$(DEMO_SRCS))
+USER_BINS  := $(patsubst %,$(UBUILD)/bin/%,$(USER_PROGS))
+
+$(UBUILD)/%.c.o: %.c $(DEPS_STAMP) | $(BUILD)/gen/capos/capos.capnp.h
+	@mkdir -p $(@D)
+	@echo "  UCC     $<"
+	@$(CC) $(UCFLAGS) -c $< -o $@
+
+$(UBUILD)/%.S.o: %.S $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  UAS     $<"
+	@$(CC) $(filter-out -std=gnu11,$(UCFLAGS)) -c $< -o $@
+
+$(UBUILD)/bin/init: $(UBUILD)/init/init.c.o $(RT_OBJS) $(USER_LDS)
+	@mkdir -p $(@D)
+	@echo "  ULD     $@"
+	@$(LD) -T $(USER_LDS) -nostdlib -static --no-pie -z max-page-size=0x1000 -z noexecstack \
+	    --build-id=none -o $@ $(UBUILD)/init/init.c.o $(RT_OBJS)
+
+$(UBUILD)/bin/%: $(UBUILD)/demos/%.c.o $(RT_OBJS) $(USER_LDS)
+	@mkdir -p $(@D)
+	@echo "  ULD     $@"
+	@$(LD) -T $(USER_LDS) -nostdlib -static --no-pie -z max-page-size=0x1000 -z noexecstack \
+	    --build-id=none -o $@ $< $(RT_OBJS)
+
+-include $(RT_OBJS:.o=.d) $(UBUILD)/init/init.c.d $(patsubst %.c,$(UBUILD)/%.c.d,$(DEMO_SRCS))
+
+# Hostile boot-package files for spawn-hostile: an ELF whose one segment is
+# writable and executable, and a file that is not ELF at all.
+$(UBUILD)/bin/bad-wx: $(UBUILD)/demos/exit0.c.o $(RT_OBJS) rt/bad-wx.ld
+	@mkdir -p $(@D)
+	@echo "  ULD     $@ (deliberately W+X)"
+	@$(LD) -T rt/bad-wx.ld -nostdlib -static --no-pie -z max-page-size=0x1000 --build-id=none \
+	    -o $@ $< $(RT_OBJS)
+
+$(UBUILD)/bin/not-an-elf:
+	@mkdir -p $(@D)
+	@echo "This file is not an executable." > $@
+
+USER_PKG_FILES := $(USER_BINS) $(UBUILD)/bin/bad-wx $(UBUILD)/bin/not-an-elf
