@@ -74,7 +74,7 @@ void arch_thread_init_user(struct arch_thread *t, uint64_t kstack_top, uint64_t 
 void arch_thread_init_kernel(struct arch_thread *t, uint64_t kstack_top, void (*fn)(void))
 {
 	KASSERT((kstack_top & 15) == 0, "kernel stacks are 16-byte aligned");
-	struct switch_frame *sf = (struct switch_frame *)(kstack_top + 8) - 1; /* ret at top - 8 */
+	struct switch_frame *sf = (struct switch_frame *)kstack_top - 1; /* ret in the top word */
 	memset(sf, 0, sizeof(*sf));
 	sf->r12 = (uint64_t)(uintptr_t)fn;
 	sf->ret = (uint64_t)(uintptr_t)thread_entry_kernel;

@@ -149,7 +149,9 @@ void trap_dispatch(struct trap_frame *tf)
 			kprintf("warning: unexpected interrupt vector %u ignored\n", v);
 		return;
 	}
-	if ((tf->cs & 3) == 3)
+	/* NMI, double fault and machine check are the machine's, not the
+	 * interrupted process's: they stop the kernel even from user mode. */
+	if ((tf->cs & 3) == 3 && v != 2 && v != 8 && v != 18)
 		user_fault(tf);
 	if (diagnosing) {
 		kprintf("\nFATAL: exception %u while diagnosing a fault\n", v);
