@@ -47,7 +47,6 @@ uint64_t arch_refclock_elapsed_us(void);
 void arch_irq_enable(void);
 void arch_irq_disable(void);
 void arch_wait_for_interrupt(void);
-uint64_t arch_cycles(void);
 
 /* User mode. arch_user_init sets up the system-call entry. A new thread's
  * kernel stack is prepared so that the first arch_switch to it either enters

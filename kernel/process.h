@@ -17,7 +17,6 @@
 
 #define PROCESS_NAME_MAX 32
 #define PROCESS_CAP_SLOTS 256
-#define PROCESS_MAX_GRANTS 64
 #define PROCESS_MAX_FRAME_GRANTS 512
 
 /* Fixed user addresses of the bootstrap pages and stack. */

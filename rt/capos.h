@@ -43,7 +43,6 @@ _Noreturn void sys_exit(int64_t code);
  * rt_ring_wait returns the one with the given user_data and keeps the
  * others for later. */
 bool rt_ring_submit(const struct capos_sqe *sqe);      /* false: SQ full */
-int64_t rt_ring_enter(uint32_t min_complete, uint64_t timeout_ns);
 bool rt_ring_wait(uint64_t user_data, struct capos_cqe *out); /* false: nothing can arrive */
 uint64_t rt_ring_next_user_data(void);
 
@@ -83,7 +82,6 @@ int spawner_spawn(uint32_t spawner, const char *name, const char *binary, const 
 int process_wait(uint32_t handle, int64_t *exit_code);
 int process_kill(uint32_t handle);
 int frames_stats(uint32_t frames, uint64_t *total, uint64_t *free_frames, uint64_t *granted);
-int bootpkg_stat(uint32_t bootpkg, const char *name, uint64_t *size);
 
 /* ------------------------------------------------------------ heap, output */
 void *malloc(size_t size);

@@ -130,15 +130,3 @@ int frames_stats(uint32_t frames, uint64_t *total, uint64_t *free_frames, uint64
 	*granted = capos_FrameAllocator_stats_Results_get_grantedFrames(s);
 	return CAPOS_OK;
 }
-
-int bootpkg_stat(uint32_t bootpkg, const char *name, uint64_t *size)
-{
-	struct capnp_builder b = begin();
-	capos_BootPackage_stat_Params_set_name(capos_BootPackage_stat_Params_init_root(&b), name, strlen(name));
-	int r = finish_call(&b, bootpkg, capos_BootPackage_stat_ORDINAL, 0);
-	if (r < 0)
-		return r;
-	struct capnp_msg m = results(r);
-	*size = capos_BootPackage_stat_Results_get_size(capos_BootPackage_stat_Results_root(&m));
-	return CAPOS_OK;
-}

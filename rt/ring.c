@@ -24,8 +24,6 @@ bool rt_ring_submit(const struct capos_sqe *sqe)
 	return true;
 }
 
-int64_t rt_ring_enter(uint32_t min_complete, uint64_t timeout_ns) { return sys_cap_enter(min_complete, timeout_ns); }
-
 /* Pops one completion from the CQ; false when it is empty. */
 static bool take(struct capos_cqe *out)
 {

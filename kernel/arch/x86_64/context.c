@@ -38,7 +38,7 @@ void arch_user_init(void)
 {
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&percpu);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
-	wrmsr(MSR_STAR, ((uint64_t)(SEL_USER_DATA - 8 - 3) << 48) | ((uint64_t)SEL_KERNEL_CODE << 32));
+	wrmsr(MSR_STAR, ((uint64_t)(SEL_USER_CODE - 16) << 48) | ((uint64_t)SEL_KERNEL_CODE << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
 	wrmsr(MSR_SFMASK, SFMASK_BITS);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
@@ -107,7 +107,6 @@ _Noreturn void arch_switch_first(struct arch_thread *to, uint64_t to_root)
 }
 
 /* Called by syscall.S with interrupts off. */
-void syscall_dispatch(struct trap_frame *tf);
 void syscall_dispatch(struct trap_frame *tf)
 {
 	tf->rax = (uint64_t)syscall_handle(tf->rax, tf->rdi, tf->rsi, tf->rdx);

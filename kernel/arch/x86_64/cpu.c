@@ -55,7 +55,6 @@ void arch_enable_protections(void)
 void arch_irq_enable(void) { irq_enable(); }
 void arch_irq_disable(void) { irq_disable(); }
 void arch_wait_for_interrupt(void) { __asm__ volatile("sti; hlt; cli" : : : "memory"); }
-uint64_t arch_cycles(void) { return rdtsc(); }
 
 _Noreturn void arch_halt(uint32_t code)
 {

@@ -1,8 +1,8 @@
 /* The GDT and the TSS.
  *
- * Segment order is fixed by SYSRET, which derives the user selectors from
- * one base: kernel code 0x08, kernel data 0x10, user data 0x18, user code
- * 0x20, then the 16-byte TSS descriptor at 0x28. The TSS gives double fault,
+ * Segment order is fixed by SYSCALL/SYSRET, which derive the selectors from
+ * two bases (see gdt.h): kernel code 0x10, kernel data 0x18, (32-bit user
+ * code 0x20), user data 0x28, user code 0x30, the 16-byte TSS at 0x40. The TSS gives double fault,
  * NMI and machine check their own stacks (IST 1-3), so they are diagnosed
  * even when the kernel stack is gone. */
 #include <stdint.h>
@@ -25,7 +25,7 @@ _Static_assert(sizeof(struct tss) == 104, "the TSS is 104 bytes");
 
 static struct tss tss;
 static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
-static uint64_t gdt[7];
+static uint64_t gdt[10];
 
 struct descriptor_ptr {
 	uint16_t limit;
@@ -41,15 +41,14 @@ static void tss_descriptor(uint64_t *slot, uint64_t base, uint32_t limit)
 
 void gdt_init(void)
 {
-	gdt[0] = 0;
-	gdt[1] = 0x00AF9A000000FFFFull; /* kernel code: long mode, DPL 0 */
-	gdt[2] = 0x00CF92000000FFFFull; /* kernel data */
-	gdt[3] = 0x00CFF2000000FFFFull; /* user data, DPL 3 */
-	gdt[4] = 0x00AFFA000000FFFFull; /* user code: long mode, DPL 3 */
+	gdt[SEL_KERNEL_CODE / 8] = 0x00AF9A000000FFFFull; /* long mode, DPL 0 */
+	gdt[SEL_KERNEL_DATA / 8] = 0x00CF92000000FFFFull;
+	gdt[SEL_USER_DATA / 8] = 0x00CFF2000000FFFFull;    /* DPL 3 */
+	gdt[SEL_USER_CODE / 8] = 0x00AFFA000000FFFFull;    /* long mode, DPL 3 */
 	for (int i = 0; i < 3; i++)
 		tss.ist[i] = (uint64_t)(uintptr_t)&ist_stacks[i][IST_STACK_SIZE];
 	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
-	tss_descriptor(&gdt[5], (uint64_t)(uintptr_t)&tss, sizeof(tss) - 1);
+	tss_descriptor(&gdt[SEL_TSS / 8], (uint64_t)(uintptr_t)&tss, sizeof(tss) - 1);
 
 	struct descriptor_ptr p = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
 	__asm__ volatile("lgdt %0\n\t"

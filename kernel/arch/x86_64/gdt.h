@@ -3,11 +3,15 @@
 
 #include <stdint.h>
 
-#define SEL_KERNEL_CODE 0x08
-#define SEL_KERNEL_DATA 0x10
-#define SEL_USER_DATA (0x18 | 3)
-#define SEL_USER_CODE (0x20 | 3)
-#define SEL_TSS 0x28
+/* The layout Linux uses (some hypervisors, e.g. PVM, assume it). SYSRET
+ * takes user CS and SS from one base, SEL_USER_CODE - 16: a 32-bit user
+ * code slot (unused), then user data, then 64-bit user code. */
+#define SEL_KERNEL_CODE 0x10
+#define SEL_KERNEL_DATA 0x18
+#define SEL_USER32_CODE (0x20 | 3)
+#define SEL_USER_DATA (0x28 | 3)
+#define SEL_USER_CODE (0x30 | 3)
+#define SEL_TSS 0x40
 
 /* IST slots (1-based, as the IDT encodes them). */
 #define IST_DOUBLE_FAULT 1

@@ -9,8 +9,8 @@
 
 #define PERCPU_KERNEL_RSP 0
 #define PERCPU_USER_RSP 8
-#define SEL_USER_DATA (0x18 | 3)
-#define SEL_USER_CODE (0x20 | 3)
+#define SEL_USER_DATA (0x28 | 3)                /* gdt.h */
+#define SEL_USER_CODE (0x30 | 3)
 #define SYSCALL_VECTOR 0x100                  /* marks the frame as a system call */
 
 	.text

@@ -14,6 +14,7 @@
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/log.h"
+#include "kernel/mem/aspace.h"
 #include "kernel/process.h"
 
 struct idt_gate {
@@ -27,6 +28,8 @@ struct idt_gate {
 } __attribute__((packed));
 _Static_assert(sizeof(struct idt_gate) == 16, "IDT gates are 16 bytes");
 
+#define RFLAGS_IF 0x200ull
+#define RFLAGS_USER_MASK 0xCD5ull /* CF PF AF ZF SF TF DF OF: what user mode may set */
 #define GATE_INTERRUPT 0x8E /* present, DPL 0, 64-bit interrupt gate */
 #define ISR_STUB_SIZE 16
 
@@ -125,14 +128,29 @@ static _Noreturn void user_fault(const struct trap_frame *tf)
 {
 	unsigned v = tf->vector;
 	struct process *p = process_current();
-	kprintf("capOS: process %u (%s) killed: %s (vector %u), error 0x%llx, RIP=%p", p->pid, p->name,
-	        exception_names[v], v, (unsigned long long)tf->error, (void *)tf->rip);
+	kprintf("capOS: process %u (%s) killed: %s (vector %u), error 0x%llx, RIP=%p CS=0x%llx", p->pid, p->name,
+	        exception_names[v], v, (unsigned long long)tf->error, (void *)tf->rip, (unsigned long long)tf->cs);
 	if (v == 14) {
 		kprintf(", address %p", (void *)read_cr2());
 		print_pf_error(tf->error);
 	}
 	kprintf("\n");
 	process_fault_exit();
+}
+
+/* Some hypervisors (PVM, the "KVM" of the machines this project is built
+ * on) carry out SYSCALL from user mode only halfway: RCX, R11 and RIP are
+ * set as SYSCALL defines, but the CPU stays in user mode, so the first fetch
+ * at the entry point faults. That exact fault is completed as the system
+ * call it was. A process that jumps to the entry point itself gets the same
+ * treatment, which is harmless: the return address and flags it supplies
+ * are checked like any user state. */
+extern const char syscall_entry[];
+
+static bool syscall_arrived_as_fault(const struct trap_frame *tf)
+{
+	return tf->vector == 14 && (tf->cs & 3) == 3 && tf->rip == (uintptr_t)syscall_entry &&
+	       read_cr2() == tf->rip && tf->rcx < USER_MAX;
 }
 
 /* Called by isr_common for every vector. Interrupts are off (gates are
@@ -142,6 +160,12 @@ void trap_dispatch(struct trap_frame *tf)
 {
 	unsigned v = tf->vector & 0xFF;
 	tf->vector = v;
+	if (syscall_arrived_as_fault(tf)) {
+		tf->rip = tf->rcx;
+		tf->rflags = (tf->r11 & RFLAGS_USER_MASK) | RFLAGS_IF;
+		syscall_dispatch(tf);
+		return;
+	}
 	if (v >= 32) {
 		if (handlers[v])
 			handlers[v](tf);

@@ -21,6 +21,9 @@ typedef void (*interrupt_handler)(struct trap_frame *tf);
 /* Installs the handler for an interrupt vector (32..255). */
 void trap_set_handler(uint8_t vector, interrupt_handler fn);
 
+/* Runs the system call described by a user trap frame (context.c). */
+void syscall_dispatch(struct trap_frame *tf);
+
 void gdt_init(void);
 void idt_init(void);
 
