@@ -7,6 +7,8 @@
  * isr_stubs + 16 * v. */
 
 /* Vectors for which the CPU pushes an error code. */
+#include "kernel/arch/x86_64/trap_frame.inc"
+
 #define ERRCODE_MASK 0x60227D00 /* 8, 10-14, 17, 21, 29, 30 */
 
 	.text
@@ -33,21 +35,7 @@ isr_common:
 	testb $3, 24(%rsp)                    /* from user mode? (CS after vector, error, RIP) */
 	jz 1f
 	swapgs
-1:	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+1:	SAVE_GPRS
 	cld
 	movq %rsp, %rdi                       /* 16-byte aligned here */
 	call trap_dispatch
@@ -57,21 +45,7 @@ isr_common:
  * system call. */
 	.globl trap_return
 trap_return:
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	RESTORE_GPRS
 	addq $16, %rsp                        /* vector and error code */
 	testb $3, 8(%rsp)                     /* back to user mode? */
 	jz 2f

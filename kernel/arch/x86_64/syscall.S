@@ -7,6 +7,8 @@
  * from user mode would, so there is one way back: trap_return (iretq).
  * Offsets into struct percpu are asserted in context.c. */
 
+#include "kernel/arch/x86_64/trap_frame.inc"
+
 #define PERCPU_KERNEL_RSP 0
 #define PERCPU_USER_RSP 8
 #define SEL_USER_DATA (0x28 | 3)                /* gdt.h */
@@ -26,21 +28,7 @@ syscall_entry:
 	pushq %rcx                            /* rip */
 	pushq $0                              /* error code */
 	pushq $SYSCALL_VECTOR
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	SAVE_GPRS
 	cld
 	xorl %ebp, %ebp
 	movq %rsp, %rdi
