@@ -150,10 +150,12 @@ static void release_all_caps(struct process *p)
 	uint32_t cursor = 0;
 	int idx;
 	while ((idx = cap_table_next(&p->caps, &cursor)) >= 0) {
-		struct kobject *o = p->slots[idx].object;
-		p->slots[idx] = (struct cap_slot){ 0 };
-		p->caps.live--;
-		kobject_put(o);
+		struct cap_slot removed;
+		cap_id id = cap_table_id_at(&p->caps, (uint32_t)idx);
+		if (cap_table_release(&p->caps, id, &removed) != CAP_OK &&
+		    cap_table_commit(&p->caps, id, &removed) != CAP_OK)
+			panic("capability slot %d of process %u cannot be released", idx, p->pid);
+		kobject_put(removed.object);
 	}
 }
 
