@@ -8,6 +8,7 @@
 #include "kernel/log.h"
 #include "kernel/mem/frame.h"
 #include "kernel/mem/kheap.h"
+#include "kernel/mem/kstack.h"
 #include "kernel/mem/layout.h"
 #include "kernel/mem/vm.h"
 #include "kernel/timer.h"
@@ -72,6 +73,29 @@ static void ktest_double_fault(void)
 }
 
 static void ktest_panic(void) { panic("ktest requested a panic"); }
+
+/* Recurses (not a tail call) until the stack runs out. */
+static uint64_t __attribute__((noinline)) recurse(uint64_t depth)
+{
+	volatile uint64_t frame[64];
+	frame[0] = depth;
+	if (depth < 1000000)
+		frame[1] = recurse(depth + 1);
+	return frame[0] + frame[1];
+}
+
+static void overflow_entry(void) { recurse(0); }
+
+static void ktest_kstack_guard(void)
+{
+	void *stack = kstack_alloc();
+	KASSERT(stack, "a kernel stack is available");
+	kprintf("ktest: overflowing a kernel stack at %p (guard page below; expect #DF on its IST stack)\n", stack);
+	__asm__ volatile("movq %0, %%rsp\n\tcall *%1"
+	                 :
+	                 : "r"((uintptr_t)stack + KSTACK_SIZE), "r"(overflow_entry)
+	                 : "memory");
+}
 
 /* Maps a fresh frame at USER_TEST_VA as a user page; with code, writes a
  * single 'ret' there first (through the direct map). */
@@ -285,6 +309,7 @@ static const struct ktest tests[] = {
 	{ "smep", 0, ktest_smep },
 	{ "smap", 0, ktest_smap },
 	{ "panic", 0, ktest_panic },
+	{ "kstack-guard", 0, ktest_kstack_guard },
 };
 
 _Noreturn void ktest_run(const char *name, const struct boot_info *bi)

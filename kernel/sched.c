@@ -3,6 +3,7 @@
 
 #include "kernel/log.h"
 #include "kernel/mem/kheap.h"
+#include "kernel/mem/kstack.h"
 #include "kernel/mem/vm.h"
 #include "kernel/process.h"
 #include "kernel/timer.h"
@@ -66,7 +67,7 @@ static void free_zombies(void)
 	while (zombies) {
 		struct thread *t = zombies;
 		zombies = t->run_next;
-		kfree(t->kstack);
+		kstack_free(t->kstack);
 		kfree(t);
 	}
 }
@@ -97,7 +98,7 @@ static struct thread *thread_alloc(void)
 	struct thread *t = kzalloc(sizeof(*t));
 	if (!t)
 		return 0;
-	t->kstack = kmalloc(KSTACK_SIZE);
+	t->kstack = kstack_alloc();
 	if (!t->kstack) {
 		kfree(t);
 		return 0;
@@ -183,7 +184,7 @@ void sched_discard(struct thread *t)
 	} else if (t->state == THREAD_BLOCKED && t->wake_tick != DEADLINE_NONE) {
 		sleep_remove(t);
 	}
-	kfree(t->kstack);
+	kstack_free(t->kstack);
 	kfree(t);
 }
 

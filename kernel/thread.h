@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 #include "kernel/arch.h"
+#include "kernel/mem/kstack.h"
 
-#define KSTACK_SIZE (16 * 1024)
 #define DEADLINE_NONE 0
 
 struct process;

@@ -13,6 +13,7 @@
 #define KHEAP_LIMIT (64ull << 30)
 #define MMIO_BASE 0xFFFFD00000000000ull  /* uncached device mappings */
 #define MMIO_LIMIT (1ull << 30)
+#define KSTACK_BASE 0xFFFFE00000000000ull /* kernel stacks with guard pages */
 #define KERNEL_VMA 0xFFFFFFFF80000000ull /* kernel image, -2 GiB */
 
 /* Until vm_init switches to the kernel's own tables only the first 4 GiB of

@@ -49,7 +49,8 @@ static void check_entry(const struct elf_image *im)
 	for (uint32_t i = 0; i < im->nsegments; i++) {
 		const struct elf_segment *s = &im->seg[i];
 
-		if ((s->flags & ELF_SEG_X) && im->entry >= s->vaddr && im->entry - s->vaddr < s->memsz)
+		if ((s->flags & ELF_SEG_X) && im->entry >= s->vaddr &&
+		    im->entry - s->vaddr < s->memsz)
 			return;
 	}
 	__builtin_trap();

@@ -839,7 +839,8 @@ static void check_invariants(size_t len)
 	assert_true(im.nsegments >= 1 && im.nsegments <= ELF_MAX_SEGMENTS);
 	for (uint32_t i = 0; i < im.nsegments; i++) {
 		const struct elf_segment *s = &im.seg[i];
-		uint64_t start = s->vaddr & ~(PG - 1), end = (s->vaddr + s->memsz + PG - 1) & ~(PG - 1);
+		uint64_t start = s->vaddr & ~(PG - 1);
+		uint64_t end = (s->vaddr + s->memsz + PG - 1) & ~(PG - 1);
 
 		assert_true(s->memsz > 0 && s->filesz <= s->memsz);
 		assert_true(s->offset <= len && s->filesz <= len - s->offset);

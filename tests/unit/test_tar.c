@@ -702,8 +702,8 @@ static void test_lone_zero_block(void **state)
 
 static void test_bad_checksum(void **state)
 {
-	static const char *fields[] = { "\0\0\0\0\0\0\0\0", "        ", "0123z5\0 ", "01x\0\0\0\0\0",
-	                                "012345\0x", "-12345\0 ", "99999\0\0 " };
+	static const char *fields[] = { "\0\0\0\0\0\0\0\0", "        ", "0123z5\0 ",
+	                                "01x\0\0\0\0\0", "012345\0x", "-12345\0 ", "99999\0\0 " };
 	size_t h;
 
 	/* a changed byte */
@@ -754,8 +754,8 @@ static void test_bad_size(void **state)
 
 static void test_bad_name(void **state)
 {
-	static const char *bad[] = { "/etc/passwd", "/", "..", "../x", "a/..", "a/../b", "a/b/../../..",
-	                             "x/../" };
+	static const char *bad[] = { "/etc/passwd", "/", "..", "../x", "a/..", "a/../b",
+	                             "a/b/../../..", "x/../" };
 	char name[TAR_NAME_MAX + 8];
 	size_t h;
 
