@@ -22,15 +22,7 @@ static int demo_failures;
 /* Submits one SQE and waits for its completion; returns the result. */
 static inline int demo_submit_wait(struct capos_sqe sqe, struct capos_cqe *out)
 {
-	sqe.user_data = rt_ring_next_user_data();
-	while (!rt_ring_submit(&sqe))
-		sys_cap_enter(0, 0);
-	struct capos_cqe c;
-	if (!rt_ring_wait(sqe.user_data, &c))
-		return CAPOS_E_BUSY;
-	if (out)
-		*out = c;
-	return c.result;
+	return rt_submit_wait(&sqe, out);
 }
 
 static inline int demo_finish(void)

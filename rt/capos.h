@@ -46,6 +46,11 @@ bool rt_ring_submit(const struct capos_sqe *sqe);      /* false: SQ full */
 bool rt_ring_wait(uint64_t user_data, struct capos_cqe *out); /* false: nothing can arrive */
 uint64_t rt_ring_next_user_data(void);
 
+/* Submits sqe (its user_data is assigned here) and waits for its
+ * completion; returns the completion's result (and the whole completion in
+ * *out, which may be NULL). */
+int rt_submit_wait(struct capos_sqe *sqe, struct capos_cqe *out);
+
 /* A synchronous CALL: params (params_len bytes, 8-byte multiple) are copied
  * into buf, which then receives the results. Returns the completion result
  * (>= 0: results length) and the completion's cap in *cap (may be NULL). */

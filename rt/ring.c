@@ -68,6 +68,19 @@ bool rt_ring_wait(uint64_t user_data, struct capos_cqe *out)
 	}
 }
 
+int rt_submit_wait(struct capos_sqe *sqe, struct capos_cqe *out)
+{
+	sqe->user_data = rt_ring_next_user_data();
+	while (!rt_ring_submit(sqe))
+		sys_cap_enter(0, 0);
+	struct capos_cqe c;
+	if (!rt_ring_wait(sqe->user_data, &c))
+		return CAPOS_E_BUSY;
+	if (out)
+		*out = c;
+	return c.result;
+}
+
 int rt_call(uint32_t cap, uint16_t method, const void *params, uint32_t params_len, void *buf,
             uint32_t buf_cap, uint32_t *new_cap)
 {
@@ -77,28 +90,21 @@ int rt_call(uint32_t cap, uint16_t method, const void *params, uint32_t params_l
 		.opcode = CAPOS_OP_CALL,
 		.method = method,
 		.cap = cap,
-		.user_data = rt_ring_next_user_data(),
 		.buf = (uint64_t)(uintptr_t)buf,
 		.params_len = params_len,
 		.buf_cap = buf_cap,
 	};
-	while (!rt_ring_submit(&sqe))
-		sys_cap_enter(0, 0);
-	struct capos_cqe c;
-	if (!rt_ring_wait(sqe.user_data, &c))
-		return CAPOS_E_BUSY;
+	struct capos_cqe c = { 0 };
+	int r = rt_submit_wait(&sqe, &c);
 	if (new_cap)
 		*new_cap = c.cap;
-	return c.result;
+	return r;
 }
 
 int rt_release(uint32_t cap)
 {
-	struct capos_sqe sqe = { .opcode = CAPOS_OP_RELEASE, .cap = cap, .user_data = rt_ring_next_user_data() };
-	while (!rt_ring_submit(&sqe))
-		sys_cap_enter(0, 0);
-	struct capos_cqe c;
-	return rt_ring_wait(sqe.user_data, &c) ? c.result : CAPOS_E_BUSY;
+	struct capos_sqe sqe = { .opcode = CAPOS_OP_RELEASE, .cap = cap };
+	return rt_submit_wait(&sqe, 0);
 }
 
 int rt_handle_close(struct rt_handle *h)
