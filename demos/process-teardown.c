@@ -48,6 +48,21 @@ static void overflow_is_reported(void)
 	rt_handle_close(&h);
 }
 
+/* A grant narrowed to no rights: the child's FrameAllocator refuses alloc. */
+static void attenuation_holds(void)
+{
+	struct rt_grant g = { "frames", frames, capos_FrameAllocator_ID, 0, 0 };
+	struct rt_handle h;
+	int64_t code = -1;
+	CHECK(spawner_spawn(spawner, "attenuated-child", "attenuated-child", &g, 1, 0, 0, &h, 0) == CAPOS_OK &&
+	              process_wait(h.cap, &code) == CAPOS_OK && code == 0,
+	      "a FrameAllocator granted with no rights refuses alloc in the child (exit code %lld)", (long long)code);
+	rt_handle_close(&h);
+	uint64_t phys = 0;
+	CHECK(frames_alloc(frames, &phys) == CAPOS_OK && phys, "the parent's own grant still allocates (%#llx)",
+	      (unsigned long long)phys);
+}
+
 int main(void)
 {
 	spawner = rt_capset_find("spawner", capos_ProcessSpawner_ID);
@@ -64,5 +79,6 @@ int main(void)
 	CHECK(frames_stats(frames, &total, &free_after, &granted) == CAPOS_OK && free_after == free_before,
 	      "free frames after: %llu (before %llu)", (unsigned long long)free_after, (unsigned long long)free_before);
 	overflow_is_reported();
+	attenuation_holds();
 	return demo_finish();
 }

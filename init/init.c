@@ -26,6 +26,7 @@ static const struct demo demos[] = {
 	{ "fault-isolation", GRANT_CONSOLE | GRANT_SPAWNER },
 	{ "spawn-hostile", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
 	{ "process-teardown", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
+	{ "boot-package", GRANT_CONSOLE | GRANT_BOOTPKG },
 	{ "bench", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
 };
 

@@ -87,6 +87,15 @@ int spawner_spawn(uint32_t spawner, const char *name, const char *binary, const 
 int process_wait(uint32_t handle, int64_t *exit_code);
 int process_kill(uint32_t handle);
 int frames_stats(uint32_t frames, uint64_t *total, uint64_t *free_frames, uint64_t *granted);
+int frames_alloc(uint32_t frames, uint64_t *phys);
+
+/* BootPackage: list counts the files (and reports whether `want` is one);
+ * read copies at most cap bytes of the file at offset into out. */
+int bootpkg_list(uint32_t bootpkg, uint32_t *count, const char *want, bool *found);
+int bootpkg_stat(uint32_t bootpkg, const char *name, uint64_t *size);
+int bootpkg_read(uint32_t bootpkg, const char *name, uint64_t offset, uint32_t length, void *out, uint32_t cap,
+                 uint32_t *got);
+int bootpkg_manifest_size(uint32_t bootpkg, uint64_t *size);
 
 /* ------------------------------------------------------------ heap, output */
 void *malloc(size_t size);

@@ -130,3 +130,71 @@ int frames_stats(uint32_t frames, uint64_t *total, uint64_t *free_frames, uint64
 	*granted = capos_FrameAllocator_stats_Results_get_grantedFrames(s);
 	return CAPOS_OK;
 }
+
+int frames_alloc(uint32_t frames, uint64_t *phys)
+{
+	struct capnp_builder b = begin();
+	capos_FrameAllocator_alloc_Params_set_count(capos_FrameAllocator_alloc_Params_init_root(&b), 1);
+	int r = finish_call(&b, frames, capos_FrameAllocator_alloc_ORDINAL, 0);
+	if (r < 0)
+		return r;
+	struct capnp_msg m = results(r);
+	*phys = capos_FrameAllocator_alloc_Results_get_phys(capos_FrameAllocator_alloc_Results_root(&m));
+	return CAPOS_OK;
+}
+
+int bootpkg_list(uint32_t bootpkg, uint32_t *count, const char *want, bool *found)
+{
+	int r = rt_call(bootpkg, capos_BootPackage_list_ORDINAL, 0, 0, callbuf, sizeof callbuf, 0);
+	if (r < 0)
+		return r;
+	struct capnp_msg m = results(r);
+	struct capnp_list names = capos_BootPackage_list_Results_get_names(capos_BootPackage_list_Results_root(&m));
+	*count = capnp_list_len(&names);
+	*found = false;
+	for (uint32_t i = 0; i < *count; i++) {
+		struct capnp_text t = capnp_list_text(&names, i);
+		*found |= t.len == strlen(want) && !memcmp(t.str, want, t.len);
+	}
+	return CAPOS_OK;
+}
+
+int bootpkg_stat(uint32_t bootpkg, const char *name, uint64_t *size)
+{
+	struct capnp_builder b = begin();
+	capos_BootPackage_stat_Params_set_name(capos_BootPackage_stat_Params_init_root(&b), name, strlen(name));
+	int r = finish_call(&b, bootpkg, capos_BootPackage_stat_ORDINAL, 0);
+	if (r < 0)
+		return r;
+	struct capnp_msg m = results(r);
+	*size = capos_BootPackage_stat_Results_get_size(capos_BootPackage_stat_Results_root(&m));
+	return CAPOS_OK;
+}
+
+int bootpkg_read(uint32_t bootpkg, const char *name, uint64_t offset, uint32_t length, void *out, uint32_t cap,
+                 uint32_t *got)
+{
+	struct capnp_builder b = begin();
+	capos_BootPackage_read_Params_builder p = capos_BootPackage_read_Params_init_root(&b);
+	capos_BootPackage_read_Params_set_name(p, name, strlen(name));
+	capos_BootPackage_read_Params_set_offset(p, offset);
+	capos_BootPackage_read_Params_set_length(p, length);
+	int r = finish_call(&b, bootpkg, capos_BootPackage_read_ORDINAL, 0);
+	if (r < 0)
+		return r;
+	struct capnp_msg m = results(r);
+	struct capnp_data d = capos_BootPackage_read_Results_get_data(capos_BootPackage_read_Results_root(&m));
+	*got = d.len < cap ? d.len : cap;
+	memcpy(out, d.ptr, *got);
+	return CAPOS_OK;
+}
+
+int bootpkg_manifest_size(uint32_t bootpkg, uint64_t *size)
+{
+	int r = rt_call(bootpkg, capos_BootPackage_manifest_ORDINAL, 0, 0, callbuf, sizeof callbuf, 0);
+	if (r < 0)
+		return r;
+	struct capnp_msg m = results(r);
+	*size = capos_BootPackage_manifest_Results_get_manifest(capos_BootPackage_manifest_Results_root(&m)).len;
+	return CAPOS_OK;
+}
