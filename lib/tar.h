@@ -23,7 +23,7 @@ enum tar_err {
 	TAR_ERR_TRUNCATED = -1,     /* a header block runs past the end of the data */
 	TAR_ERR_BAD_MAGIC = -2,     /* not "ustar" (a lone zero block included) */
 	TAR_ERR_BAD_CHECKSUM = -3,  /* checksum field unparsable or wrong */
-	TAR_ERR_BAD_SIZE = -4,      /* size field not octal, or data (padded to a block) beyond len */
+	TAR_ERR_BAD_SIZE = -4,      /* size not octal, or data (block-padded) beyond len */
 	TAR_ERR_BAD_NAME = -5,      /* empty, absolute, a ".." component, or longer than
 	                               TAR_NAME_MAX - 1 once prefix and name are joined */
 	TAR_ERR_NOT_FOUND = -6,     /* end of the archive / no such file */
