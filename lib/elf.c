@@ -4,6 +4,7 @@
  * two untrusted values is checked for wrap-around before it is formed. The
  * program header table is walked once; PT_LOAD descriptions are collected,
  * sorted and checked against each other afterwards. */
+#include "lib/le.h"
 #include "lib/elf.h"
 #include "lib/mem.h"
 
@@ -31,21 +32,6 @@ struct bounds {
 	uint64_t user_min, user_max;
 };
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
 static bool is_pow2_or_zero(uint64_t x)
 {
 	return (x & (x - 1)) == 0;
@@ -60,9 +46,9 @@ static int check_header(const uint8_t *d, size_t len)
 	if (d[0] != 0x7f || d[1] != 'E' || d[2] != 'L' || d[3] != 'F')
 		return ELF_ERR_BAD_MAGIC;
 	if (d[EI_CLASS] != ELFCLASS64 || d[EI_DATA] != ELFDATA2LSB ||
-	    d[EI_VERSION] != EV_CURRENT || rd16(d + 18) != EM_X86_64 || rd32(d + 20) != EV_CURRENT)
+	    d[EI_VERSION] != EV_CURRENT || le16(d + 18) != EM_X86_64 || le32(d + 20) != EV_CURRENT)
 		return ELF_ERR_NOT_X86_64;
-	if (rd16(d + 16) != ET_EXEC)
+	if (le16(d + 16) != ET_EXEC)
 		return ELF_ERR_NOT_EXEC;
 	return ELF_OK;
 }
@@ -71,10 +57,10 @@ static int check_header(const uint8_t *d, size_t len)
  * PN_XNUM-1 entries of exactly Elf64_Phdr size, all inside the image. */
 static int locate_phdrs(const uint8_t *d, size_t len, uint64_t *phoff, uint32_t *phnum)
 {
-	uint64_t off = rd64(d + 32);
-	uint32_t n = rd16(d + 56);
+	uint64_t off = le64(d + 32);
+	uint32_t n = le16(d + 56);
 
-	if (rd16(d + 54) != PHDR_SIZE || n == 0 || n == PN_XNUM)
+	if (le16(d + 54) != PHDR_SIZE || n == 0 || n == PN_XNUM)
 		return ELF_ERR_BAD_PHDR;
 	if (off > len || (uint64_t)n * PHDR_SIZE > len - off)
 		return ELF_ERR_BAD_PHDR;
@@ -85,13 +71,13 @@ static int locate_phdrs(const uint8_t *d, size_t len, uint64_t *phoff, uint32_t 
 
 static void read_phdr(const uint8_t *p, struct phdr *ph)
 {
-	ph->type = rd32(p);
-	ph->flags = rd32(p + 4);
-	ph->offset = rd64(p + 8);
-	ph->vaddr = rd64(p + 16);
-	ph->filesz = rd64(p + 32);
-	ph->memsz = rd64(p + 40);
-	ph->align = rd64(p + 48);
+	ph->type = le32(p);
+	ph->flags = le32(p + 4);
+	ph->offset = le64(p + 8);
+	ph->vaddr = le64(p + 16);
+	ph->filesz = le64(p + 32);
+	ph->memsz = le64(p + 40);
+	ph->align = le64(p + 48);
 }
 
 /* Validates one PT_LOAD on its own (not against the other segments). A
@@ -215,7 +201,7 @@ static int parse(const uint8_t *d, const struct bounds *b, struct elf_image *out
 
 	if ((err = check_header(d, b->len)) || (err = locate_phdrs(d, b->len, &phoff, &phnum)))
 		return err;
-	out->entry = rd64(d + 24);
+	out->entry = le64(d + 24);
 	for (uint32_t i = 0; i < phnum; i++) {
 		read_phdr(d + phoff + (uint64_t)i * PHDR_SIZE, &ph);
 		if ((err = take_phdr(&ph, b, out)))

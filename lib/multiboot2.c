@@ -5,6 +5,7 @@
  * read byte-wise and bounds-checked against total_size, which itself must fit
  * in the bytes the caller says are readable: the structure is loader input and
  * is parsed like untrusted data. */
+#include "lib/le.h"
 #include "lib/bootinfo.h"
 #include "lib/mem.h"
 
@@ -28,16 +29,6 @@ enum {
 #define MB2_RSDP_V2_LEN 36u
 /* Raw memory map entries accepted; normalizing is quadratic in this. */
 #define MB2_MMAP_RAW_MAX 1024u
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
 
 /* Copies the string of at most len bytes at src into dst (capacity cap),
  * stopping at the first NUL and truncating; dst is always NUL-terminated. */
@@ -74,9 +65,9 @@ static void mb2_mmap_get(const void *ctx, size_t i, struct mem_region *r)
 	const struct mb2_mmap *m = ctx;
 	const uint8_t *e = m->entries + i * m->entry_size;
 
-	r->base = rd64(e);
-	r->len = rd64(e + 8);
-	r->type = e820_type(rd32(e + 16));
+	r->base = le64(e);
+	r->len = le64(e + 8);
+	r->type = e820_type(le32(e + 16));
 	r->reserved0 = 0;
 }
 
@@ -90,7 +81,7 @@ static int parse_mmap(struct boot_info *bi, const uint8_t *tag, uint32_t size)
 	if (size < MB2_MMAP_HDR)
 		return BOOT_ERR_BAD_TAG;
 	m.entries = tag + MB2_MMAP_HDR;
-	m.entry_size = rd32(tag + 8);
+	m.entry_size = le32(tag + 8);
 	if (m.entry_size < MB2_MMAP_ENTRY_MIN || m.entry_size % 8)
 		return BOOT_ERR_BAD_TAG;
 	count = (size - MB2_MMAP_HDR) / m.entry_size;
@@ -111,8 +102,8 @@ static int parse_module(struct boot_info *bi, const uint8_t *tag, uint32_t size)
 
 	if (size < MB2_TAG_HDR + 8)
 		return BOOT_ERR_BAD_TAG;
-	start = rd32(tag + 8);
-	end = rd32(tag + 12);
+	start = le32(tag + 8);
+	end = le32(tag + 12);
 	if (end < start)
 		return BOOT_ERR_BAD_TAG;
 	if (bi->module_count++ == 0) {
@@ -129,10 +120,10 @@ static int parse_framebuffer(struct boot_info *bi, const uint8_t *tag, uint32_t 
 		return BOOT_ERR_BAD_TAG;
 	if (tag[29] == MB2_FB_TYPE_EGA_TEXT)
 		return BOOT_OK;
-	bi->fb.phys = rd64(tag + 8);
-	bi->fb.pitch = rd32(tag + 16);
-	bi->fb.width = rd32(tag + 20);
-	bi->fb.height = rd32(tag + 24);
+	bi->fb.phys = le64(tag + 8);
+	bi->fb.pitch = le32(tag + 16);
+	bi->fb.width = le32(tag + 20);
+	bi->fb.height = le32(tag + 24);
 	bi->fb.bpp = tag[28];
 	return BOOT_OK;
 }
@@ -191,7 +182,7 @@ int boot_parse_multiboot2(struct boot_info *bi, const void *mbi, size_t avail, u
 	memset(bi, 0, sizeof *bi);
 	if (avail < MB2_TAG_HDR)
 		return BOOT_ERR_TRUNCATED;
-	total = rd32(p);
+	total = le32(p);
 	if (total < MB2_TAG_HDR)
 		return BOOT_ERR_BAD_TAG;
 	if (total > avail || total - 1 > UINT64_MAX - mbi_phys)
@@ -199,8 +190,8 @@ int boot_parse_multiboot2(struct boot_info *bi, const void *mbi, size_t avail, u
 	for (;;) {
 		if (off > total || total - off < MB2_TAG_HDR)
 			return BOOT_ERR_TRUNCATED; /* no end tag */
-		type = rd32(p + off);
-		size = rd32(p + off + 4);
+		type = le32(p + off);
+		size = le32(p + off + 4);
 		if (size < MB2_TAG_HDR)
 			return BOOT_ERR_BAD_TAG;
 		if (size > total - off)

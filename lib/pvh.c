@@ -4,6 +4,7 @@
  * through the caller's boot_phys_reader, asking for exactly the bytes needed;
  * a range the reader refuses is BOOT_ERR_UNREADABLE. Fields are read byte-wise
  * (little endian), so the reader's pointers need no alignment. */
+#include "lib/le.h"
 #include "lib/bootinfo.h"
 #include "lib/mem.h"
 
@@ -14,16 +15,6 @@
 #define PVH_MEMMAP_ENTRY 24u
 /* Raw memory map entries accepted; normalizing is quadratic in this. */
 #define PVH_MEMMAP_RAW_MAX 1024u
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
 
 /* Returns len (>= 1) readable bytes at phys, or NULL when the range wraps
  * past 2^64 or the reader refuses it. */
@@ -49,9 +40,9 @@ static void pvh_memmap_get(const void *ctx, size_t i, struct mem_region *r)
 {
 	const uint8_t *e = (const uint8_t *)ctx + i * PVH_MEMMAP_ENTRY;
 
-	r->base = rd64(e);
-	r->len = rd64(e + 8);
-	r->type = e820_type(rd32(e + 16));
+	r->base = le64(e);
+	r->len = le64(e + 8);
+	r->type = e820_type(le32(e + 16));
 	r->reserved0 = 0;
 }
 
@@ -79,21 +70,21 @@ static int read_modules(struct boot_info *bi, const uint8_t *info, boot_phys_rea
 {
 	const uint8_t *mod;
 
-	bi->module_count = rd32(info + 12);
+	bi->module_count = le32(info + 12);
 	if (bi->module_count == 0)
 		return BOOT_OK;
-	mod = read_phys(read, ctx, rd64(info + 16), PVH_MODLIST_ENTRY);
+	mod = read_phys(read, ctx, le64(info + 16), PVH_MODLIST_ENTRY);
 	if (!mod)
 		return BOOT_ERR_UNREADABLE;
-	bi->module_phys = rd64(mod);
-	bi->module_len = rd64(mod + 8);
+	bi->module_phys = le64(mod);
+	bi->module_len = le64(mod + 8);
 	return BOOT_OK;
 }
 
 /* Normalizes the version >= 1 memory map into bi->mmap. */
 static int read_memmap(struct boot_info *bi, const uint8_t *info, boot_phys_reader read, void *ctx)
 {
-	uint32_t entries = rd32(info + 48);
+	uint32_t entries = le32(info + 48);
 	const uint8_t *map;
 	int n;
 
@@ -101,7 +92,7 @@ static int read_memmap(struct boot_info *bi, const uint8_t *info, boot_phys_read
 		return BOOT_ERR_NO_MEMMAP;
 	if (entries > PVH_MEMMAP_RAW_MAX)
 		return BOOT_ERR_TOO_MANY;
-	map = read_phys(read, ctx, rd64(info + 40), (size_t)entries * PVH_MEMMAP_ENTRY);
+	map = read_phys(read, ctx, le64(info + 40), (size_t)entries * PVH_MEMMAP_ENTRY);
 	if (!map)
 		return BOOT_ERR_UNREADABLE;
 	n = memmap_normalize_with(bi->mmap, BOOT_MMAP_MAX, pvh_memmap_get, map, entries);
@@ -122,9 +113,9 @@ int boot_parse_pvh(struct boot_info *bi, uint64_t start_phys, boot_phys_reader r
 	p = read_phys(read, ctx, start_phys, PVH_INFO_V0_LEN);
 	if (!p)
 		return BOOT_ERR_UNREADABLE;
-	if (rd32(p) != PVH_MAGIC)
+	if (le32(p) != PVH_MAGIC)
 		return BOOT_ERR_BAD_MAGIC;
-	if (rd32(p + 4) == 0)
+	if (le32(p + 4) == 0)
 		return BOOT_ERR_NO_MEMMAP; /* version 0 has no memory map */
 	p = read_phys(read, ctx, start_phys, PVH_INFO_V1_LEN);
 	if (!p)
@@ -134,11 +125,11 @@ int boot_parse_pvh(struct boot_info *bi, uint64_t start_phys, boot_phys_reader r
 	bi->protocol = BOOT_PROTO_PVH;
 	bi->info_phys = start_phys;
 	bi->info_len = PVH_INFO_V1_LEN;
-	bi->rsdp_phys = rd64(info + 32);
+	bi->rsdp_phys = le64(info + 32);
 	rc = read_memmap(bi, info, read, ctx);
 	if (rc == BOOT_OK)
 		rc = read_modules(bi, info, read, ctx);
-	cmdline = rd64(info + 24);
+	cmdline = le64(info + 24);
 	if (rc == BOOT_OK && cmdline)
 		rc = read_cmdline(bi, cmdline, read, ctx);
 	return rc;

@@ -29,7 +29,7 @@ struct idt_gate {
 _Static_assert(sizeof(struct idt_gate) == 16, "IDT gates are 16 bytes");
 
 #define RFLAGS_IF 0x200ull
-#define RFLAGS_USER_MASK 0xCD5ull /* CF PF AF ZF SF TF DF OF: what user mode may set */
+#define RFLAGS_USER_MASK 0xCD5ull /* CF PF AF ZF SF DF OF: the arithmetic flags and DF */
 #define GATE_INTERRUPT 0x8E /* present, DPL 0, 64-bit interrupt gate */
 #define ISR_STUB_SIZE 16
 
