@@ -11,6 +11,9 @@
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
+# Keep every intermediate file (object files of user programs included):
+# nothing is rebuilt needlessly and make prints nothing after the tests.
+.SECONDARY:
 
 BUILD   ?= build
 KVM     ?= 0
