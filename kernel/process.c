@@ -54,27 +54,31 @@ static int map_segment(struct process *p, const uint8_t *elf, const struct elf_s
 	return CAPOS_OK;
 }
 
-/* x86_64 TLS variant II: the block sits just below the thread pointer, and
- * %fs:0 holds the thread pointer itself. Returns the thread pointer in *tp
- * (0 without PT_TLS). */
+/* x86_64 TLS variant II: the block ends at the thread pointer and %fs:0
+ * holds the thread pointer itself. The linker addresses TLS as tp minus the
+ * block size rounded to the segment's own alignment, so that rounding (and
+ * no other) decides where the block starts. Returns the thread pointer in
+ * *tp (0 without PT_TLS). */
 static int map_tls(struct process *p, const uint8_t *elf, const struct elf_image *img, uint64_t *tp)
 {
 	*tp = 0;
 	if (!img->has_tls)
 		return CAPOS_OK;
-	uint64_t align = img->tls.align > 16 ? img->tls.align : 16;
-	uint64_t block = (img->tls.memsz + align - 1) & ~(align - 1);
 	if (img->tls.memsz > TLS_MAX_BYTES)
 		return CAPOS_E_BAD_ELF;
-	uint64_t pages = page_up(block + TCB_BYTES) / PAGE_SIZE;
+	uint64_t align = img->tls.align ? img->tls.align : 1;
+	uint64_t tp_align = align > 16 ? align : 16;
+	uint64_t block = (img->tls.memsz + align - 1) & ~(align - 1);
+	uint64_t thread_ptr = (USER_TLS_VA + block + tp_align - 1) & ~(tp_align - 1);
+	uint64_t pages = page_up(thread_ptr + TCB_BYTES - USER_TLS_VA) / PAGE_SIZE;
 	for (uint64_t i = 0; i < pages; i++) {
 		uint64_t pa;
 		if (aspace_map_new(&p->as, USER_TLS_VA + i * PAGE_SIZE, VM_WRITE, &pa) != VM_OK)
 			return CAPOS_E_NO_MEMORY;
 	}
-	*tp = USER_TLS_VA + block;
-	aspace_copy_out(&p->as, USER_TLS_VA, elf + img->tls.offset, img->tls.filesz);
-	aspace_copy_out(&p->as, *tp, tp, sizeof(*tp));
+	aspace_copy_out(&p->as, thread_ptr - block, elf + img->tls.offset, img->tls.filesz);
+	aspace_copy_out(&p->as, thread_ptr, &thread_ptr, sizeof(thread_ptr));
+	*tp = thread_ptr;
 	return CAPOS_OK;
 }
 

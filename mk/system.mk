@@ -11,7 +11,8 @@ DEMOS := capset-bootstrap console-paths ring-nop ring-corruption ring-reserved-o
 comma := ,
 empty :=
 space := $(empty) $(empty)
-CMDLINE ?= init=$(subst $(space),$(comma),$(DEMOS))
+export DEMO_LIST := $(subst $(space),$(comma),$(DEMOS))
+CMDLINE ?= init=$(DEMO_LIST)
 
 .PHONY: run debug test iso
 run: $(KERNEL_ELF) $(BOOTPKG)
