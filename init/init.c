@@ -1,6 +1,6 @@
 /* init: the first process and the root of authority. Until the manifest
  * issue lands it runs the demos named in its arguments (init=a,b,c on the
- * kernel command line), one at a time, each with exactly the capabilities
+ * kernel command line; "name:arg" passes arg to the demo), one at a time, each with exactly the capabilities
  * the table below grants it, and reports each one's verdict. init's own exit
  * code is 0 only if every demo exited with 0. */
 #include "capos/capos.capnp.h"
@@ -63,9 +63,19 @@ static uint32_t collect_grants(const struct demo *d, struct rt_grant *g)
 	return n;
 }
 
-/* Runs one demo to completion; true if it exited with 0. */
-static bool run_demo(uint32_t spawner, const char *name)
+/* Runs one demo ("name" or "name:arg") to completion; true if it exited
+ * with 0. */
+static bool run_demo(uint32_t spawner, const char *spec)
 {
+	char name[32];
+	const char *arg = 0;
+	size_t len = 0;
+	while (spec[len] && spec[len] != ':' && len < sizeof name - 1)
+		len++;
+	memcpy(name, spec, len);
+	name[len] = 0;
+	if (spec[len] == ':')
+		arg = spec + len + 1;
 	const struct demo *d = find_demo(name);
 	if (!d) {
 		printf("init: unknown demo '%s'\n", name);
@@ -75,7 +85,7 @@ static bool run_demo(uint32_t spawner, const char *name)
 	uint32_t n = collect_grants(d, g);
 	struct rt_handle h;
 	uint32_t pid;
-	int r = spawner_spawn(spawner, d->name, d->name, g, n, 0, 0, &h, &pid);
+	int r = spawner_spawn(spawner, d->name, d->name, g, n, &arg, arg ? 1 : 0, &h, &pid);
 	if (r < 0) {
 		printf("init: cannot spawn %s: error %d\n", name, r);
 		return false;
