@@ -28,6 +28,7 @@ struct percpu {
 };
 _Static_assert(offsetof(struct percpu, kernel_rsp) == 0, "syscall.S: PERCPU_KERNEL_RSP");
 _Static_assert(offsetof(struct percpu, user_rsp) == 8, "syscall.S: PERCPU_USER_RSP");
+_Static_assert(offsetof(struct trap_frame, rip) == 17 * 8, "syscall.S: FRAME_RIP");
 
 static struct percpu percpu;
 

@@ -4,8 +4,10 @@
  * (SFMASK) and does not switch stacks. The entry swaps to the kernel GS
  * (struct percpu), parks the user stack pointer there, switches to the
  * thread's kernel stack and builds the same struct trap_frame an interrupt
- * from user mode would, so there is one way back: trap_return (iretq).
- * Offsets into struct percpu are asserted in context.c. */
+ * from user mode would. The way back is SYSRET when the return address is
+ * safely canonical (SYSRET to a non-canonical RIP would fault in kernel mode
+ * on some CPUs), otherwise the general iretq path, trap_return. Offsets into
+ * struct percpu are asserted in context.c. */
 
 #include "kernel/arch/x86_64/trap_frame.inc"
 
@@ -14,6 +16,8 @@
 #define SEL_USER_DATA (0x28 | 3)                /* gdt.h */
 #define SEL_USER_CODE (0x30 | 3)
 #define SYSCALL_VECTOR 0x100                  /* marks the frame as a system call */
+#define FRAME_RIP (17 * 8)                    /* struct trap_frame: 15 registers, vector, error */
+#define SYSRET_RIP_LIMIT 0x00007FFFFFFFF000   /* below the last page of the user half */
 
 	.text
 	.globl syscall_entry
@@ -33,4 +37,15 @@ syscall_entry:
 	xorl %ebp, %ebp
 	movq %rsp, %rdi
 	call syscall_dispatch
-	jmp trap_return
+	movq FRAME_RIP(%rsp), %rcx
+	movq $SYSRET_RIP_LIMIT, %r11
+	cmpq %r11, %rcx
+	jae trap_return
+	RESTORE_GPRS
+	addq $16, %rsp                        /* vector, error code */
+	popq %rcx                             /* rip */
+	addq $8, %rsp                         /* cs */
+	popq %r11                             /* rflags */
+	popq %rsp                             /* user rsp (interrupts are off) */
+	swapgs
+	sysretq
