@@ -169,6 +169,9 @@ _Noreturn void kmain(const struct boot_info *bi)
 
 	if (opt.ktest[0])
 		ktest_run(opt.ktest, bi);
+	/* From here on kernel code runs with interrupts off; they are on only
+	 * in user mode and in the idle loop (thread.h). */
+	arch_irq_disable();
 	start_init(&opt);
 	sched_start();
 }
