@@ -15,6 +15,7 @@
 #include "kernel/process.h"
 #include "kernel/timer.h"
 #include "lib/mem.h"
+#include "lib/ring_sqe.h"
 
 #define SQ_MASK (CAPOS_RING_SQ_ENTRIES - 1)
 #define CQ_MASK (CAPOS_RING_CQ_ENTRIES - 1)
@@ -88,16 +89,12 @@ static int lookup_error(int err)
 	return err == CAP_ERR_STALE ? CAPOS_E_STALE_CAP : CAPOS_E_BAD_CAP;
 }
 
-/* Checks the buffer and copies the params in; returns a CAPOS_E_* error or
- * CAPOS_OK with *params (kmalloc'd, or NULL for the empty message). */
+/* Checks the buffer is mapped and copies the params in (ring_sqe_check
+ * already checked lengths and range); returns a CAPOS_E_* error or CAPOS_OK
+ * with *params (kmalloc'd, or NULL for the empty message). */
 static int fetch_params(struct process *p, const struct capos_sqe *sqe, void **params)
 {
 	*params = 0;
-	if (sqe->params_len > CALL_MAX_PARAMS || sqe->buf_cap > CALL_MAX_RESULTS || (sqe->params_len & 7))
-		return CAPOS_E_BAD_LENGTH;
-	uint64_t span = sqe->params_len > sqe->buf_cap ? sqe->params_len : sqe->buf_cap;
-	if (span && !user_range_ok(sqe->buf, span))
-		return CAPOS_E_FAULT;
 	/* Results are written after the object acted, so the whole results
 	 * buffer must be writable before it does. */
 	if (sqe->buf_cap && !aspace_accessible(&p->as, sqe->buf, sqe->buf_cap, true))
@@ -186,19 +183,21 @@ static int do_endpoint_op(struct process *p, const struct capos_sqe *sqe)
 static void submit(struct process *p, const struct capos_sqe *sqe)
 {
 	uint32_t new_cap = 0;
-	int r;
-	if (sqe->opcode > CAPOS_OP_RELEASE)
-		r = CAPOS_E_BAD_OPCODE;
-	else if (sqe->flags & ~CAPOS_SQE_FLAGS_VALID)
-		r = CAPOS_E_BAD_FLAGS;
-	else if (sqe->opcode == CAPOS_OP_NOP)
-		r = CAPOS_OK;
-	else if (sqe->opcode == CAPOS_OP_CALL)
-		r = do_call(p, sqe, &new_cap);
-	else if (sqe->opcode == CAPOS_OP_RELEASE)
-		r = do_release(p, sqe);
-	else
-		r = do_endpoint_op(p, sqe);
+	int r = ring_sqe_check(sqe, USER_MIN, USER_MAX);
+	if (r == CAPOS_OK) {
+		switch (sqe->opcode) {
+		case CAPOS_OP_NOP:
+			break;
+		case CAPOS_OP_CALL:
+			r = do_call(p, sqe, &new_cap);
+			break;
+		case CAPOS_OP_RELEASE:
+			r = do_release(p, sqe);
+			break;
+		default:
+			r = do_endpoint_op(p, sqe);
+		}
+	}
 	if (r != CALL_PENDING)
 		post(p, sqe->user_data, r, new_cap);
 }

@@ -10,9 +10,7 @@
 struct process;
 struct ring_state;
 
-/* Largest params message and results buffer a CALL may name. */
-#define CALL_MAX_PARAMS (64u * 1024)
-#define CALL_MAX_RESULTS (1u << 20)
+/* The kernel builds results in an arena of at most this size. */
 #define CALL_RESULTS_ARENA (256u * 1024)
 
 /* Initializes the shared page (through the direct map) and the kernel's

@@ -41,10 +41,12 @@ FUZZ_SECONDS ?= 60
 
 $(FBUILD)/%.c.o: %.c $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	clang $(FCFLAGS) -c $< -o $@
+	@echo "  FUZZCC  $<"
+	@clang $(FCFLAGS) -c $< -o $@
 
 $(FBUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
-	clang $(FCFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB_OBJS) -o $@
+	@echo "  FUZZLD  $@"
+	@clang $(FCFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB_OBJS) -o $@
 
 -include $(FUZZ_LIB_OBJS:.o=.d)
 

@@ -43,6 +43,10 @@ enum capos_ring_op {
 /* SQE flags: none are defined yet; any set bit is CAPOS_E_BAD_FLAGS. */
 #define CAPOS_SQE_FLAGS_VALID 0u
 
+/* Largest params message and results buffer a CALL may name. */
+#define CAPOS_CALL_MAX_PARAMS (64u * 1024)
+#define CAPOS_CALL_MAX_RESULTS (1u << 20)
+
 /* A submission. For CALL, buf holds the Cap'n Proto params message
  * (params_len bytes) and receives the results message (at most buf_cap
  * bytes). buf must lie wholly in user space. */

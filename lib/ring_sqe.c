@@ -1,0 +1,17 @@
+#include "lib/ring_sqe.h"
+
+int ring_sqe_check(const struct capos_sqe *sqe, uint64_t user_min, uint64_t user_max)
+{
+	if (sqe->opcode > CAPOS_OP_RELEASE)
+		return CAPOS_E_BAD_OPCODE;
+	if (sqe->flags & ~CAPOS_SQE_FLAGS_VALID)
+		return CAPOS_E_BAD_FLAGS;
+	if (sqe->opcode != CAPOS_OP_CALL)
+		return CAPOS_OK;
+	if (sqe->params_len > CAPOS_CALL_MAX_PARAMS || (sqe->params_len & 7) || sqe->buf_cap > CAPOS_CALL_MAX_RESULTS)
+		return CAPOS_E_BAD_LENGTH;
+	uint64_t span = sqe->params_len > sqe->buf_cap ? sqe->params_len : sqe->buf_cap;
+	if (span && (sqe->buf < user_min || sqe->buf > user_max || span > user_max - sqe->buf))
+		return CAPOS_E_FAULT;
+	return CAPOS_OK;
+}
