@@ -105,15 +105,24 @@ static void empty_slot(struct cap_table *t, struct cap_slot *s, struct cap_slot 
 	push_free(t, (uint32_t)(s - t->slots));
 }
 
-int cap_table_release(struct cap_table *t, cap_id id, struct cap_slot *removed)
+/* Resolves id to a LIVE slot for release and reserve: a reserved slot is
+ * busy with a pending move. */
+static int resolve_live(const struct cap_table *t, cap_id id, struct cap_slot **out)
 {
-	struct cap_slot *s = NULL;
-	int err = resolve(t, id, &s);
+	int err = resolve(t, id, out);
 
 	if (err)
 		return err;
-	if (s->state == CAP_SLOT_RESERVED)
-		return CAP_ERR_RESERVED;
+	return (*out)->state == CAP_SLOT_RESERVED ? CAP_ERR_RESERVED : CAP_OK;
+}
+
+int cap_table_release(struct cap_table *t, cap_id id, struct cap_slot *removed)
+{
+	struct cap_slot *s = NULL;
+	int err = resolve_live(t, id, &s);
+
+	if (err)
+		return err;
 	empty_slot(t, s, removed);
 	return CAP_OK;
 }
@@ -121,12 +130,10 @@ int cap_table_release(struct cap_table *t, cap_id id, struct cap_slot *removed)
 int cap_table_reserve(struct cap_table *t, cap_id id)
 {
 	struct cap_slot *s = NULL;
-	int err = resolve(t, id, &s);
+	int err = resolve_live(t, id, &s);
 
 	if (err)
 		return err;
-	if (s->state == CAP_SLOT_RESERVED)
-		return CAP_ERR_RESERVED;
 	s->state = CAP_SLOT_RESERVED;
 	return CAP_OK;
 }
