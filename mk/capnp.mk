@@ -83,7 +83,7 @@ CAPNP_KCFLAGS := $(filter-out -MMD -MP,$(KCFLAGS)) $(CAPNP_GEN_INC)
 export CAPNPC_C CAPNPC_C_SELF CAPNP_TEST_BIN CAPNP_GEN CAPNP_KCFLAGS
 ALL_EXTRA   += $(CAPNP_HDR)
 TEST_SUITES += tests/capnp/run
-TEST_DEPS   += $(CAPNP_HDR) $(CAPNP_TEST_HDR) $(CAPNP_SCHEMA_HDR) $(CAPNPC_C_SELF) \
+TEST_DEPS   += $(CAPNP_HDR) $(CAPNP_TEST_HDR) $(CAPNP_SCHEMA_HDR) $(CAPNPC_C) $(CAPNPC_C_SELF) \
                $(CAPNP_TEST_BIN)
 
 # Benchmark (not a test): decode ns/message, optimized and unsanitized.
