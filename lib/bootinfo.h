@@ -93,6 +93,10 @@ typedef void (*memmap_get_fn)(const void *ctx, size_t i, struct mem_region *regi
 int memmap_normalize_with(struct mem_region *out, size_t cap, memmap_get_fn get, const void *ctx,
                           size_t n);
 
+/* memmap_type_from_e820: the enum mem_type for an E820 type number (the
+ * numbering both Multiboot2 and PVH use); unknown types are reserved. */
+uint32_t memmap_type_from_e820(uint32_t type);
+
 /* memmap_usable_bytes: total length of MEM_USABLE regions. */
 uint64_t memmap_usable_bytes(const struct boot_info *bi);
 

@@ -193,3 +193,14 @@ uint64_t memmap_usable_bytes(const struct boot_info *bi)
 	}
 	return total;
 }
+
+uint32_t memmap_type_from_e820(uint32_t type)
+{
+	switch (type) {
+	case 1: return MEM_USABLE;
+	case 3: return MEM_ACPI_RECLAIMABLE;
+	case 4: return MEM_ACPI_NVS;
+	case 5: return MEM_BAD;
+	default: return MEM_RESERVED;
+	}
+}

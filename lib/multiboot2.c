@@ -42,18 +42,6 @@ static void copy_string(char *dst, size_t cap, const uint8_t *src, size_t len)
 	dst[n] = '\0';
 }
 
-/* Multiboot2 memory types use the E820 numbering. */
-static uint32_t e820_type(uint32_t type)
-{
-	switch (type) {
-	case 1: return MEM_USABLE;
-	case 3: return MEM_ACPI_RECLAIMABLE;
-	case 4: return MEM_ACPI_NVS;
-	case 5: return MEM_BAD;
-	default: return MEM_RESERVED;
-	}
-}
-
 /* The memory map tag being normalized: entries in the loader's layout. */
 struct mb2_mmap {
 	const uint8_t *entries;
@@ -67,7 +55,7 @@ static void mb2_mmap_get(const void *ctx, size_t i, struct mem_region *r)
 
 	r->base = le64(e);
 	r->len = le64(e + 8);
-	r->type = e820_type(le32(e + 16));
+	r->type = memmap_type_from_e820(le32(e + 16));
 	r->reserved0 = 0;
 }
 

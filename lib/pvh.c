@@ -25,24 +25,13 @@ static const uint8_t *read_phys(boot_phys_reader read, void *ctx, uint64_t phys,
 	return read(ctx, phys, len);
 }
 
-static uint32_t e820_type(uint32_t type)
-{
-	switch (type) {
-	case 1: return MEM_USABLE;
-	case 3: return MEM_ACPI_RECLAIMABLE;
-	case 4: return MEM_ACPI_NVS;
-	case 5: return MEM_BAD;
-	default: return MEM_RESERVED;
-	}
-}
-
 static void pvh_memmap_get(const void *ctx, size_t i, struct mem_region *r)
 {
 	const uint8_t *e = (const uint8_t *)ctx + i * PVH_MEMMAP_ENTRY;
 
 	r->base = le64(e);
 	r->len = le64(e + 8);
-	r->type = e820_type(le32(e + 16));
+	r->type = memmap_type_from_e820(le32(e + 16));
 	r->reserved0 = 0;
 }
 
