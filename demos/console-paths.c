@@ -18,7 +18,7 @@ int main(void)
 	CHECK(r == CAPOS_E_BAD_ARGUMENT, "4097 bytes are refused, not cut (%d)", r);
 	CHECK(console_write(console, "", 0) == CAPOS_OK, "an empty write is fine");
 	r = rt_call(console, 7, 0, 0, big, 64, 0);
-	CHECK(r == CAPOS_E_BAD_METHOD, "an unknown method ordinal is refused (%d)", r);
+	CHECK(r == CAPOS_E_NO_SUCH_METHOD, "an unknown method ordinal is refused (%d)", r);
 	uint64_t garbage[4] = { 0x0000000500000000ull, 1, 2, 3 };
 	r = rt_call(console, 0, garbage, sizeof garbage, garbage, sizeof garbage, 0);
 	CHECK(r == CAPOS_E_BAD_MESSAGE, "a params message whose segment overruns is refused (%d)", r);

@@ -21,7 +21,7 @@ int main(void)
 	r = demo_submit_wait((struct capos_sqe){ .opcode = CAPOS_OP_RETURN, .cap = null }, 0);
 	CHECK(r == CAPOS_E_NOT_SUPPORTED, "RETURN on a Null capability: CAPOS_E_NOT_SUPPORTED (%d)", r);
 	r = demo_submit_wait((struct capos_sqe){ .opcode = CAPOS_OP_CALL, .cap = null, .method = 2 }, 0);
-	CHECK(r == CAPOS_E_BAD_METHOD, "Null has no method 2: CAPOS_E_BAD_METHOD (%d)", r);
+	CHECK(r == CAPOS_E_NO_SUCH_METHOD, "Null has no method 2: CAPOS_E_NO_SUCH_METHOD (%d)", r);
 	uint64_t buf[4];
 	r = demo_submit_wait((struct capos_sqe){ .opcode = CAPOS_OP_CALL, .cap = null, .buf = (uint64_t)(uintptr_t)buf,
 	                                         .params_len = 12, .buf_cap = sizeof buf }, 0);

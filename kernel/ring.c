@@ -122,7 +122,7 @@ static int do_call(struct process *p, const struct capos_sqe *sqe, uint32_t *new
 		return lookup_error(err);
 	struct kobject *obj = slot->object;
 	if (sqe->method >= obj->ops->method_count)
-		return CAPOS_E_BAD_METHOD;
+		return CAPOS_E_NO_SUCH_METHOD;
 	void *params;
 	err = fetch_params(p, sqe, &params);
 	if (err)

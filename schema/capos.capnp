@@ -1,56 +1,43 @@
 # capOS: every capability interface and the boot manifest, defined once.
 #
 # A ring CALL carries a method's Params struct as a Cap'n Proto message and
-# its completion carries the Results struct, or an Exception when the call
-# fails. Capabilities travel beside the message as transfer descriptors: an
-# interface-typed (or Capability) field holds an index into them.
+# its completion carries the Results struct; a failed call completes with a
+# negative CAPOS_E_* code (include/capos/ring.h, the one error vocabulary).
+# Capabilities travel beside the message: a capability-typed field holds a
+# CapId of the caller's own table.
 #
-# C accessors, interface ids and method ordinals are generated from this file
-# at build time (tools/capnpc-c -> $(BUILD)/gen/capos/capos.capnp.h). Method
-# ordinals are the order of declaration: add new methods at the end, never
-# renumber; add fields with new ordinals only (see docs/capnp.md).
+# Authority: every interface declares its rights bits as constants named
+# right<Name>, and every method names the rights it needs with $needs. The
+# generator turns these into a method table per interface (ordinal -> needed
+# rights, params/results sizes); the ring checks the caller's capability
+# against it before any object code runs (docs/userspace.md).
+#
+# C accessors, interface ids, method tables, server dispatch and typed
+# clients are generated from this file at build time (tools/capnpc-c ->
+# $(BUILD)/gen/capos/capos.capnp.h). Method ordinals are the order of
+# declaration: add new methods at the end, never renumber; add fields with
+# new ordinals only (see docs/capnp.md).
 @0xc86519a4018d4f9f;
+
+annotation needs @0xd5a2f3c1b0e49a71 (method) :UInt32;
+# The rights a capability must hold to call this method: (rights & needs)
+# == needs.
 
 const manifestSchemaVersion :UInt32 = 1;
 # The SystemManifest.schemaVersion this system understands.
 
 const rightsAll :UInt32 = 0xffffffff;
-# Every right. Each interface defines what its rights bits mean; a grant
-# may only ever narrow them.
-
-# ---------------------------------------------------------------- errors
-
-enum ErrorCode {
-  # Why a call failed. Stable numbers: the kernel and services send them.
-  failed @0;            # no more specific code applies
-  invalidArgument @1;   # a parameter is out of range or inconsistent
-  badMessage @2;        # the params message does not decode
-  staleCap @3;          # the CapId names an empty or reused slot
-  wrongInterface @4;    # the capability does not implement the interface
-  noSuchMethod @5;      # the method ordinal is unknown
-  permissionDenied @6;  # the capability lacks a needed right
-  outOfMemory @7;       # frames, kernel objects or slots are exhausted
-  notFound @8;          # a named object does not exist
-  wouldBlock @9;        # the call would block and blocking was not asked for
-  disconnected @10;     # the peer process or object is gone
-  unimplemented @11;    # declared but not implemented yet
-  limitExceeded @12;    # a quota or size limit was hit
-}
-
-struct Exception {
-  # Result of a failed call, in place of its Results struct.
-  code @0 :ErrorCode;
-  reason @1 :Text;      # for humans and logs; never parsed
-  detail @2 :UInt64;    # code-specific, e.g. the index of a bad argument
-}
+# Every right. A grant may only ever narrow a capability's rights.
 
 # ---------------------------------------------------------------- kernel objects
 
 interface Console {
   # Serial console output.
-  write @0 (text :Text) -> ();
+  const rightWrite :UInt32 = 1;
+
+  write @0 (text :Text) -> () $needs(.Console.rightWrite);
   # Writes the text as is.
-  writeLine @1 (text :Text) -> ();
+  writeLine @1 (text :Text) -> () $needs(.Console.rightWrite);
   # Writes the text and a newline.
 }
 
@@ -59,13 +46,16 @@ interface FrameAllocator {
   # caller and reclaimed when it exits.
   const rightAlloc :UInt32 = 1;
   const rightFree :UInt32 = 2;
+  const rightStats :UInt32 = 4;
 
-  alloc @0 (count :UInt32, contiguous :Bool) -> (phys :UInt64);
+  alloc @0 (count :UInt32, contiguous :Bool) -> (phys :UInt64) $needs(.FrameAllocator.rightAlloc);
   # Allocates count 4 KiB frames (physically contiguous if asked); phys is
-  # the first. Frames are zeroed.
-  free @1 (phys :UInt64, count :UInt32) -> ();
+  # the first. Frames are zeroed and charged to the caller's kernel-memory
+  # quota.
+  free @1 (phys :UInt64, count :UInt32) -> () $needs(.FrameAllocator.rightFree);
   # Returns frames this caller was granted.
-  stats @2 () -> (totalFrames :UInt64, freeFrames :UInt64, grantedFrames :UInt64);
+  stats @2 () -> (totalFrames :UInt64, freeFrames :UInt64, grantedFrames :UInt64)
+      $needs(.FrameAllocator.rightStats);
   # grantedFrames: frames currently granted to this caller.
 }
 
@@ -74,12 +64,15 @@ interface VirtualMemory {
   const protRead :UInt32 = 1;
   const protWrite :UInt32 = 2;
   const protExec :UInt32 = 4;
+  const rightMap :UInt32 = 1;
+  const rightUnmap :UInt32 = 2;
+  const rightProtect :UInt32 = 4;
 
-  map @0 (addr :UInt64, pages :UInt32, prot :UInt32) -> (addr :UInt64);
+  map @0 (addr :UInt64, pages :UInt32, prot :UInt32) -> (addr :UInt64) $needs(.VirtualMemory.rightMap);
   # Maps zeroed pages at addr (page-aligned user address), or where the
   # kernel chooses if addr is 0. W+X is refused.
-  unmap @1 (addr :UInt64, pages :UInt32) -> ();
-  protect @2 (addr :UInt64, pages :UInt32, prot :UInt32) -> ();
+  unmap @1 (addr :UInt64, pages :UInt32) -> () $needs(.VirtualMemory.rightUnmap);
+  protect @2 (addr :UInt64, pages :UInt32, prot :UInt32) -> () $needs(.VirtualMemory.rightProtect);
 }
 
 interface Endpoint {
@@ -89,49 +82,66 @@ interface Endpoint {
   # forwarded call belong to the interface the server implements.
   const rightCall :UInt32 = 1;
   const rightServe :UInt32 = 2;
+  const rightMint :UInt32 = 4;
 
-  mint @0 (badge :UInt64, rights :UInt32) -> (endpoint :Endpoint);
+  mint @0 (badge :UInt64, rights :UInt32) -> (endpoint :Endpoint) $needs(.Endpoint.rightMint);
   # A copy of this endpoint that calls with the given badge and at most the
-  # given rights (an attenuated client capability).
+  # given rights (an attenuated client capability). Badges are write-once:
+  # a badged endpoint cannot be minted with another badge.
 }
 
 struct SpawnGrant {
   # One capability for a new process, taken from the caller's transfer list.
   name @0 :Text;                    # the name in the child's CapSet
   cap @1 :Capability;               # copied from the caller
-  interfaceId @2 :UInt64;           # interface the child expects; checked
-  badge @3 :UInt64;                 # 0: keep the capability's badge
+  interfaceId @2 :UInt64;           # the capability's interface: must match (0 is refused)
+  badge @3 :UInt64;                 # 0: keep the capability's badge. Write-once: a
+                                    # badged capability cannot be given another
   rights @4 :UInt32 = 0xffffffff;   # at most the caller's own rights
 }
 
 interface ProcessSpawner {
   # Creates processes from binaries in the boot package.
-  spawn @0 (name :Text, binary :Text, grants :List(SpawnGrant), args :List(Text))
-        -> (handle :ProcessHandle, pid :UInt32);
-  # binary names a file of the boot package (an ELF image).
+  const rightSpawn :UInt32 = 1;
+
+  spawn @0 (name :Text, binary :Text, grants :List(SpawnGrant), args :List(Text),
+            kernelMemory :UInt64) -> (handle :ProcessHandle, pid :UInt32)
+        $needs(.ProcessSpawner.rightSpawn);
+  # binary names a file of the boot package (an ELF image). kernelMemory is
+  # the child's kernel-memory quota in bytes (0: the default), carved out of
+  # the caller's own quota and given back when the child is gone.
 }
 
 interface ProcessHandle {
-  # One process, held by whoever spawned it.
-  wait @0 () -> (exitCode :Int64);
-  # Blocks until the process exits.
-  kill @1 () -> ();
-  info @2 () -> (pid :UInt32, name :Text, exited :Bool, exitCode :Int64);
+  # One process, held by whoever spawned it. Releasing the last handle to a
+  # process kills it.
+  const rightWait :UInt32 = 1;
+  const rightKill :UInt32 = 2;
+  const rightInfo :UInt32 = 4;
+
+  wait @0 () -> (exitCode :Int64) $needs(.ProcessHandle.rightWait);
+  # Completes when the process exits.
+  kill @1 () -> () $needs(.ProcessHandle.rightKill);
+  info @2 () -> (pid :UInt32, name :Text, exited :Bool, exitCode :Int64) $needs(.ProcessHandle.rightInfo);
 }
 
 interface BootPackage {
   # The boot package (a USTAR archive), read-only. init holds it.
-  manifest @0 () -> (manifest :Data);
+  const rightRead :UInt32 = 1;
+
+  manifest @0 () -> (manifest :Data) $needs(.BootPackage.rightRead);
   # The raw manifest.bin bytes (a SystemManifest message).
-  list @1 () -> (names :List(Text));
-  stat @2 (name :Text) -> (size :UInt64);
-  read @3 (name :Text, offset :UInt64, length :UInt32) -> (data :Data);
+  list @1 () -> (names :List(Text)) $needs(.BootPackage.rightRead);
+  stat @2 (name :Text) -> (size :UInt64) $needs(.BootPackage.rightRead);
+  read @3 (name :Text, offset :UInt64, length :UInt32) -> (data :Data) $needs(.BootPackage.rightRead);
 }
 
 interface Null {
   # Does nothing: measures the cost of a call.
-  nop @0 () -> ();
-  echo @1 (value :UInt64) -> (value :UInt64);
+  const rightCall :UInt32 = 1;
+
+  nop @0 () -> () $needs(.Null.rightCall);
+  echo @1 (value :UInt64) -> (value :UInt64) $needs(.Null.rightCall);
 }
 
 # ---------------------------------------------------------------- boot manifest

@@ -98,12 +98,12 @@ enum capos_error {
 	CAPOS_E_BAD_FLAGS = -2,   /* undefined SQE flag bits set */
 	CAPOS_E_BAD_CAP = -3,     /* no capability with this CapId (never issued, or forged) */
 	CAPOS_E_STALE_CAP = -4,   /* the CapId's slot was released / reused */
-	CAPOS_E_BAD_METHOD = -5,  /* no such method on this interface */
+	CAPOS_E_NO_SUCH_METHOD = -5,  /* no such method on this interface */
 	CAPOS_E_BAD_LENGTH = -6,  /* params_len/buf_cap out of range or inconsistent */
 	CAPOS_E_FAULT = -7,       /* buf not wholly in mapped user memory */
 	CAPOS_E_BAD_MESSAGE = -8, /* the params message does not decode */
 	CAPOS_E_NO_MEMORY = -9,   /* the kernel is out of frames or heap */
-	CAPOS_E_DENIED = -10,     /* the capability lacks the right for this method */
+	CAPOS_E_PERMISSION_DENIED = -10,     /* the capability lacks the right for this method */
 	CAPOS_E_NOT_SUPPORTED = -11, /* opcode not valid for this capability */
 	CAPOS_E_NOT_FOUND = -12,  /* a named thing (binary, file) does not exist */
 	CAPOS_E_BAD_ELF = -13,    /* the binary is not an acceptable ELF */

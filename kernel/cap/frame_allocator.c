@@ -18,7 +18,7 @@ static int do_alloc(struct call *c)
 	struct process *p = c->caller;
 	capos_FrameAllocator_alloc_Params a = capos_FrameAllocator_alloc_Params_root(c->params);
 	if (!(c->slot->rights & RIGHT_ALLOC))
-		return CAPOS_E_DENIED;
+		return CAPOS_E_PERMISSION_DENIED;
 	if (capos_FrameAllocator_alloc_Params_get_count(a) != 1)
 		return CAPOS_E_BAD_ARGUMENT; /* one frame per call until contiguous runs exist */
 	if (p->nframe_grants >= PROCESS_MAX_FRAME_GRANTS)
@@ -40,7 +40,7 @@ static int do_free(struct call *c)
 	capos_FrameAllocator_free_Params f = capos_FrameAllocator_free_Params_root(c->params);
 	uint64_t pa = capos_FrameAllocator_free_Params_get_phys(f);
 	if (!(c->slot->rights & RIGHT_FREE))
-		return CAPOS_E_DENIED;
+		return CAPOS_E_PERMISSION_DENIED;
 	if (capos_FrameAllocator_free_Params_get_count(f) != 1)
 		return CAPOS_E_BAD_ARGUMENT;
 	for (uint32_t i = 0; i < p->nframe_grants; i++) {
