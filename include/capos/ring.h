@@ -12,10 +12,15 @@
  *
  * Indices are free-running 32-bit counters. The geometry fields are written
  * by the kernel at creation and never trusted back: the kernel keeps its own
- * copy. cap_enter stops consuming submissions while the CQ is full, so a
- * synchronous completion is never dropped; an asynchronous one (a wait that
- * ends later) that finds the CQ full is counted in cq_overflow — reported,
- * never lost silently.
+ * copy.
+ *
+ * A completion is never lost. cap_enter consumes a submission only while
+ * the CQ has room for its completion: a free entry for one that completes
+ * at once, a reserved entry for one that completes later (a wait). So the
+ * completions outstanding never exceed cq_entries, and a process that reads
+ * its CQ honestly always finds room for every completion. (A process that
+ * moves cq_head backwards only delays its own completions: they wait in
+ * the kernel, already paid for, until the CQ has room again.)
  *
  * Capability-typed fields in params and results messages carry CapIds of the
  * caller's own table as the Cap'n Proto capability index.
@@ -26,7 +31,7 @@
 #include <stdint.h>
 
 #define CAPOS_RING_MAGIC 0x676E6952u /* "Ring" */
-#define CAPOS_RING_VERSION 1u
+#define CAPOS_RING_VERSION 2u
 #define CAPOS_RING_SQ_ENTRIES 64u
 #define CAPOS_RING_CQ_ENTRIES 64u
 
@@ -49,18 +54,22 @@ enum capos_ring_op {
 
 /* A submission. For CALL, buf holds the Cap'n Proto params message
  * (params_len bytes) and receives the results message (at most buf_cap
- * bytes). buf must lie wholly in user space. */
+ * bytes). buf must lie wholly in user space. The kernel checks a CALL in
+ * one fixed order before any object code runs: the CapId, then that the
+ * capability implements interface_id, then that the method exists, then
+ * that the capability holds the rights the method needs. */
 struct capos_sqe {
 	uint8_t opcode;
 	uint8_t flags;
-	uint16_t method;     /* CALL: the interface's method ordinal */
-	uint32_t cap;        /* CALL, RELEASE: a CapId */
-	uint64_t user_data;  /* copied to the completion untouched */
-	uint64_t buf;        /* CALL: user address of the params/results buffer */
-	uint32_t params_len; /* CALL: bytes of params at buf */
-	uint32_t buf_cap;    /* CALL: bytes at buf the results may use */
+	uint16_t method;       /* CALL: the interface's method ordinal */
+	uint32_t cap;          /* CALL, RELEASE: a CapId */
+	uint64_t user_data;    /* copied to the completion untouched */
+	uint64_t interface_id; /* CALL: the interface the caller means to call */
+	uint64_t buf;          /* CALL: user address of the params/results buffer */
+	uint32_t params_len;   /* CALL: bytes of params at buf */
+	uint32_t buf_cap;      /* CALL: bytes at buf the results may use */
 };
-_Static_assert(sizeof(struct capos_sqe) == 32, "SQEs are 32 bytes");
+_Static_assert(sizeof(struct capos_sqe) == 40, "SQEs are 40 bytes");
 
 /* A completion. result >= 0: success (for CALL, the bytes of the results
  * message written to buf); result < 0: a CAPOS_E_* error. cap: a capability
@@ -82,8 +91,7 @@ struct capos_ring {
 	uint32_t sq_tail;    /* user-written: one past the last SQE submitted */
 	uint32_t cq_head;    /* user-written: next CQE the process reads */
 	uint32_t cq_tail;    /* kernel-written: one past the last CQE posted */
-	uint32_t cq_overflow; /* kernel-written: completions that found the CQ full */
-	uint32_t reserved[7];
+	uint32_t reserved[8];
 	struct capos_sqe sq[CAPOS_RING_SQ_ENTRIES];
 	struct capos_cqe cq[CAPOS_RING_CQ_ENTRIES];
 };
@@ -91,7 +99,8 @@ _Static_assert(sizeof(struct capos_ring) <= 4096, "the ring fits one page");
 _Static_assert((CAPOS_RING_SQ_ENTRIES & (CAPOS_RING_SQ_ENTRIES - 1)) == 0, "SQ size is a power of two");
 _Static_assert((CAPOS_RING_CQ_ENTRIES & (CAPOS_RING_CQ_ENTRIES - 1)) == 0, "CQ size is a power of two");
 
-/* Errors (negative results). Each user-reachable failure has its own. */
+/* Errors (negative results): the one error vocabulary of the system, used by
+ * the kernel and by servers alike. Each user-reachable failure has its own. */
 enum capos_error {
 	CAPOS_OK = 0,
 	CAPOS_E_BAD_OPCODE = -1,  /* reserved or unknown opcode */
@@ -113,6 +122,9 @@ enum capos_error {
 	CAPOS_E_BUSY = -17,       /* the object cannot take this call now */
 	CAPOS_E_CANCELLED = -18,  /* the operation was abandoned (e.g. its object died) */
 	CAPOS_E_RING_CORRUPT = -19, /* cap_enter: sq_tail is more than a queue ahead of sq_head */
+	CAPOS_E_WRONG_INTERFACE = -20, /* the capability does not implement the interface named */
+	CAPOS_E_LIMIT_EXCEEDED = -21, /* a quota of the caller was hit (kernel memory, frames) */
+	CAPOS_E_RESERVED_CAP = -22, /* the capability is held by a pending move */
 };
 
 #endif
