@@ -1,14 +1,17 @@
-/* attenuated-child: holds a FrameAllocator granted without the alloc and
- * free rights (by process-teardown). Exits 0 if the kernel enforces that. */
+/* attenuated-child: holds a FrameAllocator granted with the stats right
+ * only (by process-teardown). Exits 0 if the kernel enforces that. */
 #include "capos/capos.capnp.h"
 #include "rt/capos.h"
 
 int main(void)
 {
-	uint32_t frames = rt_capset_find("frames", capos_FrameAllocator_ID);
-	uint64_t phys = 0, total, free_frames, granted;
+	capos_FrameAllocator frames = RT_CAP(capos_FrameAllocator, "frames");
+	RT_CLIENT(cl, 128);
 	int bad = 0;
-	bad += frames_alloc(frames, &phys) != CAPOS_E_PERMISSION_DENIED;
-	bad += frames_stats(frames, &total, &free_frames, &granted) != CAPOS_OK || granted != 0;
+	capos_FrameAllocator_alloc_Params_set_count(capos_FrameAllocator_alloc_begin(&cl), 1);
+	bad += capos_FrameAllocator_alloc_call(frames, &cl, 0) != CAPOS_E_PERMISSION_DENIED;
+	capos_FrameAllocator_stats_Results s;
+	bad += capos_FrameAllocator_stats_call(frames, &cl, &s) < 0 ||
+	       capos_FrameAllocator_stats_Results_get_grantedFrames(s) != 0;
 	return bad;
 }

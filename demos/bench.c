@@ -37,13 +37,6 @@ static void report(const char *what, uint32_t per, int n)
 	       (unsigned long long)(samples[0] / per), n);
 }
 
-/* Drains every completion in the CQ. */
-static void drain(void)
-{
-	struct capos_ring *r = rt.ring;
-	__atomic_store_n(&r->cq_head, __atomic_load_n(&r->cq_tail, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
-}
-
 static void nop_batch(uint32_t batch)
 {
 	struct capos_sqe nop = { .opcode = CAPOS_OP_NOP };
@@ -52,7 +45,7 @@ static void nop_batch(uint32_t batch)
 		for (uint32_t k = 0; k < batch; k++)
 			rt_ring_submit(&nop);
 		sys_cap_enter(batch, CAPOS_TIMEOUT_NEVER);
-		drain();
+		rt_ring_drain();
 		samples[i] = tsc() - t0;
 	}
 }
@@ -60,15 +53,16 @@ static void nop_batch(uint32_t batch)
 int main(void)
 {
 	samples = malloc(SAMPLES * sizeof(uint64_t));
-	uint32_t null = rt_capset_find("null", capos_Null_ID);
-	uint32_t spawner = rt_capset_find("spawner", capos_ProcessSpawner_ID);
+	capos_Null null = RT_CAP(capos_Null, "null");
+	capos_ProcessSpawner spawner = RT_CAP(capos_ProcessSpawner, "spawner");
+	RT_CLIENT(cl, 64);
 	nop_batch(1);
 	report("nop-batch1", 1, SAMPLES);
 	nop_batch(64);
 	report("nop-batch64-per-op", 64, SAMPLES);
 	for (int i = 0; i < SAMPLES; i++) {
 		uint64_t t0 = tsc();
-		null_nop(null);
+		capos_Null_nop_call(null, &cl, 0);
 		samples[i] = tsc() - t0;
 	}
 	report("null-call", 1, SAMPLES);
@@ -80,12 +74,13 @@ int main(void)
 		spawns = spawns < 1 ? 1 : spawns > SAMPLES ? SAMPLES : spawns;
 	}
 	for (int i = 0; i < spawns; i++) {
-		struct rt_handle h;
+		struct rt_spawn_args a = { "exit0", "exit0", 0, 0, 0, 0, 0 };
+		capos_ProcessHandle h;
 		int64_t code;
 		uint64_t t0 = tsc();
-		spawner_spawn(spawner, "exit0", "exit0", 0, 0, 0, 0, &h, 0);
-		process_wait(h.cap, &code);
-		rt_handle_close(&h);
+		rt_spawn(spawner, &a, &h, 0);
+		rt_wait(h, &code);
+		rt_release(h.id);
 		samples[i] = tsc() - t0;
 	}
 	report("spawn-wait", 1, spawns);

@@ -15,12 +15,15 @@ int main(void)
 	for (uint32_t i = 0; i < cs->count; i++)
 		printf("%s: capset[%u] = %s, interface %#llx, cap %#x\n", demo_name, i, cs->entries[i].name,
 		       (unsigned long long)cs->entries[i].interface_id, cs->entries[i].cap);
-	uint32_t console = rt_capset_find("console", capos_Console_ID);
-	uint32_t null = rt_capset_find("null", capos_Null_ID);
-	CHECK(console && null, "console and null found by name and interface id");
+	capos_Console console = RT_CAP(capos_Console, "console");
+	capos_Null null = RT_CAP(capos_Null, "null");
+	CHECK(console.id && null.id, "console and null found by name and interface id");
 	CHECK(!rt_capset_find("console", capos_Null_ID), "a name with the wrong interface id is not found");
-	CHECK(!rt_capset_find("spawner", 0), "an ungranted capability is absent");
-	uint64_t v = 0;
-	CHECK(null_echo(null, 0xC0FFEE, &v) == CAPOS_OK && v == 0xC0FFEE, "Null.echo through the CapSet id");
+	CHECK(!rt_capset_find("spawner", capos_ProcessSpawner_ID), "an ungranted capability is absent");
+	RT_CLIENT(cl, 64);
+	capos_Null_echo_Params_set_value(capos_Null_echo_begin(&cl), 0xC0FFEE);
+	capos_Null_echo_Results res;
+	CHECK(capos_Null_echo_call(null, &cl, &res) >= 0 && capos_Null_echo_Results_get_value(res) == 0xC0FFEE,
+	      "Null.echo through the CapSet id");
 	return demo_finish();
 }

@@ -25,6 +25,51 @@ static inline int demo_submit_wait(struct capos_sqe sqe, struct capos_cqe *out)
 	return rt_submit_wait(&sqe, out);
 }
 
+/* Spawns binary (named after it, with kernel_memory bytes of quota; 0: the
+ * default), waits for it and releases its handle. Returns the spawn or wait
+ * error, or CAPOS_OK with the exit code in *code. */
+static inline int demo_run(capos_ProcessSpawner spawner, const char *binary, const struct rt_grant *g,
+                           uint32_t ng, const char *const *args, uint32_t nargs, uint64_t kernel_memory,
+                           int64_t *code)
+{
+	struct rt_spawn_args a = { binary, binary, g, ng, args, nargs, kernel_memory };
+	capos_ProcessHandle h;
+	int r = rt_spawn(spawner, &a, &h, 0);
+	if (r == CAPOS_OK) {
+		r = rt_wait(h, code);
+		rt_release(h.id);
+	}
+	return r;
+}
+
+/* Spawns binary with no grants; CAPOS_OK with the handle in *h. */
+static inline int demo_spawn(capos_ProcessSpawner spawner, const char *binary, capos_ProcessHandle *h)
+{
+	struct rt_spawn_args a = { binary, binary, 0, 0, 0, 0, 0 };
+	return rt_spawn(spawner, &a, h, 0);
+}
+
+/* ProcessHandle.kill. */
+static inline int demo_kill(capos_ProcessHandle h)
+{
+	RT_CLIENT(cl, 64);
+	int r = capos_ProcessHandle_kill_call(h, &cl, 0);
+	return r < 0 ? r : CAPOS_OK;
+}
+
+/* The interfaces kernel objects implement, by name. */
+static inline const struct capnp_interface *demo_interface(const char *name)
+{
+	static const struct capnp_interface *const all[] = {
+		&capos_Console_interface, &capos_FrameAllocator_interface, &capos_ProcessSpawner_interface,
+		&capos_ProcessHandle_interface, &capos_BootPackage_interface, &capos_Null_interface,
+	};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (!strcmp(all[i]->name, name))
+			return all[i];
+	return 0;
+}
+
 static inline int demo_finish(void)
 {
 	printf("%s: %s (%d failed)\n", demo_name, demo_failures ? "FAILED" : "done", demo_failures);

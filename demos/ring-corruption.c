@@ -85,7 +85,10 @@ int main(void)
 	CHECK(repaired == 1 && arrived, "with cq_head repaired the pending NOP runs and completes (%lld)",
 	      (long long)repaired);
 
-	uint64_t v;
-	CHECK(null_echo(null, 5, &v) == CAPOS_OK && v == 5, "the process still works");
+	RT_CLIENT(cl, 64);
+	capos_Null_echo_Params_set_value(capos_Null_echo_begin(&cl), 5);
+	capos_Null_echo_Results res;
+	CHECK(capos_Null_echo_call((capos_Null){ null }, &cl, &res) >= 0 && capos_Null_echo_Results_get_value(res) == 5,
+	      "the process still works");
 	return demo_finish();
 }

@@ -14,11 +14,10 @@ static uint64_t cycles(void)
 
 int main(void)
 {
-	uint32_t spawner = rt_capset_find("spawner", capos_ProcessSpawner_ID);
-	struct rt_handle spin, flood;
-	CHECK(spawner_spawn(spawner, "spinner", "spinner", 0, 0, 0, 0, &spin, 0) == CAPOS_OK, "spawned a CPU spinner");
-	CHECK(spawner_spawn(spawner, "ring-flood", "ring-flood", 0, 0, 0, 0, &flood, 0) == CAPOS_OK,
-	      "spawned a ring flooder");
+	capos_ProcessSpawner spawner = RT_CAP(capos_ProcessSpawner, "spawner");
+	capos_ProcessHandle spin, flood;
+	CHECK(demo_spawn(spawner, "spinner", &spin) == CAPOS_OK, "spawned a CPU spinner");
+	CHECK(demo_spawn(spawner, "ring-flood", &flood) == CAPOS_OK, "spawned a ring flooder");
 	uint32_t done = 0;
 	for (int i = 0; i < 200; i++)
 		done += demo_submit_wait((struct capos_sqe){ .opcode = CAPOS_OP_NOP }, 0) == 0;
@@ -28,11 +27,11 @@ int main(void)
 	uint64_t t1 = cycles();
 	CHECK(e == 0, "a 30 ms timed wait returns (%lld) after %llu cycles", (long long)e, (unsigned long long)(t1 - t0));
 	int64_t code = 0;
-	CHECK(process_kill(spin.cap) == CAPOS_OK && process_wait(spin.cap, &code) == CAPOS_OK && code == -9,
+	CHECK(demo_kill(spin) == CAPOS_OK && rt_wait(spin, &code) == CAPOS_OK && code == CAPOS_EXIT_KILLED,
 	      "the spinner was killed (exit code %lld)", (long long)code);
-	CHECK(process_kill(flood.cap) == CAPOS_OK && process_wait(flood.cap, &code) == CAPOS_OK && code == -9,
+	CHECK(demo_kill(flood) == CAPOS_OK && rt_wait(flood, &code) == CAPOS_OK && code == CAPOS_EXIT_KILLED,
 	      "the flooder was killed (exit code %lld)", (long long)code);
-	rt_handle_close(&spin);
-	rt_handle_close(&flood);
+	rt_release(spin.id);
+	rt_release(flood.id);
 	return demo_finish();
 }

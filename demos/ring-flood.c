@@ -3,12 +3,11 @@
 
 int main(void)
 {
-	struct capos_ring *r = rt.ring;
 	for (;;) {
 		struct capos_sqe nop = { .opcode = CAPOS_OP_NOP };
-		while (rt_ring_submit(&nop))
+		while (rt_ring_submit(&nop) == CAPOS_OK)
 			;
 		sys_cap_enter(0, 0);
-		r->cq_head = r->cq_tail; /* discard the completions */
+		rt_ring_drain(); /* discard the completions */
 	}
 }

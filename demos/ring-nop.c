@@ -13,7 +13,7 @@ int main(void)
 	for (uint32_t i = 0; i < BATCH; i++)
 		{
 			struct capos_sqe s = { .opcode = CAPOS_OP_NOP, .user_data = 1000 + i };
-			if (!rt_ring_submit(&s))
+			if (rt_ring_submit(&s) != CAPOS_OK)
 				break;
 		}
 	int64_t consumed = sys_cap_enter(BATCH, CAPOS_TIMEOUT_NEVER);

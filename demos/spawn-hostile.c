@@ -4,24 +4,26 @@
 
 const char demo_name[] = "spawn-hostile";
 
-static uint32_t spawner, console, null;
+static capos_ProcessSpawner spawner;
+static uint32_t console, null;
 
 static int spawn(const char *name, const char *binary, const struct rt_grant *g, uint32_t n)
 {
-	struct rt_handle h = { 0 };
-	int r = spawner_spawn(spawner, name, binary, g, n, 0, 0, &h, 0);
+	struct rt_spawn_args a = { name, binary, g, n, 0, 0, 0 };
+	capos_ProcessHandle h;
+	int r = rt_spawn(spawner, &a, &h, 0);
 	if (r == CAPOS_OK) {
 		int64_t code;
-		process_wait(h.cap, &code);
-		rt_handle_close(&h);
+		rt_wait(h, &code);
+		rt_release(h.id);
 	}
 	return r;
 }
 
 static void bad_grants(void)
 {
-	struct rt_grant g[2] = { { "console", console, capos_Console_ID, 0, 0xFFFFFFFFu },
-		                 { "console", console, capos_Console_ID, 0, 0xFFFFFFFFu } };
+	struct rt_grant g[2] = { { "console", console, capos_Console_ID, 0, capos_rightsAll },
+		                 { "console", console, capos_Console_ID, 0, capos_rightsAll } };
 	int r = spawn("x", "exit0", g, 2);
 	CHECK(r == CAPOS_E_BAD_ARGUMENT, "two grants with one name (%d)", r);
 	g[0].cap = 0x00FF0007;
@@ -33,7 +35,10 @@ static void bad_grants(void)
 	g[0].cap = console;
 	g[0].interface_id = capos_Null_ID;
 	r = spawn("x", "exit0", g, 1);
-	CHECK(r == CAPOS_E_BAD_ARGUMENT, "a grant claiming the wrong interface (%d)", r);
+	CHECK(r == CAPOS_E_WRONG_INTERFACE, "a grant claiming the wrong interface (%d)", r);
+	g[0].interface_id = 0;
+	r = spawn("x", "exit0", g, 1);
+	CHECK(r == CAPOS_E_WRONG_INTERFACE, "a grant naming no interface (0) (%d)", r);
 	g[0].interface_id = capos_Console_ID;
 	g[0].name = "a-name-longer-than-the-capset-allows";
 	r = spawn("x", "exit0", g, 1);
@@ -42,7 +47,7 @@ static void bad_grants(void)
 	static char names[CAPOS_CAPSET_MAX + 1][8];
 	for (uint32_t i = 0; i <= CAPOS_CAPSET_MAX; i++) {
 		names[i][0] = 'g', names[i][1] = (char)('A' + i / 26), names[i][2] = (char)('a' + i % 26);
-		many[i] = (struct rt_grant){ names[i], null, capos_Null_ID, 0, 0xFFFFFFFFu };
+		many[i] = (struct rt_grant){ names[i], null, capos_Null_ID, 0, capos_rightsAll };
 	}
 	r = spawn("x", "exit0", many, CAPOS_CAPSET_MAX + 1);
 	CHECK(r == CAPOS_E_BAD_ARGUMENT, "%u grants, one more than a CapSet holds (%d)", CAPOS_CAPSET_MAX + 1, r);
@@ -50,7 +55,7 @@ static void bad_grants(void)
 
 int main(void)
 {
-	spawner = rt_capset_find("spawner", capos_ProcessSpawner_ID);
+	spawner = RT_CAP(capos_ProcessSpawner, "spawner");
 	console = rt_capset_find("console", capos_Console_ID);
 	null = rt_capset_find("null", capos_Null_ID);
 	int r = spawn("x", "no-such-binary", 0, 0);
@@ -65,18 +70,18 @@ int main(void)
 	CHECK(r == CAPOS_E_BAD_ELF, "an ELF with a writable+executable segment (%d)", r);
 	bad_grants();
 	uint64_t junk[4] = { 0, 0x0000000900000003ull, 7, 7 };
-	r = rt_call(spawner, 0, junk, sizeof junk, junk, sizeof junk, 0);
+	r = rt_call(spawner.id, capos_ProcessSpawner_ID, 0, junk, sizeof junk, sizeof junk, 0);
 	CHECK(r == CAPOS_E_BAD_MESSAGE, "a params message that does not decode (%d)", r);
 	uint64_t small[2];
-	r = rt_call(spawner, 0, 0, 0, small, sizeof small, 0);
-	CHECK(r == CAPOS_E_BAD_ARGUMENT || r == CAPOS_E_TOO_BIG, "empty params, tiny results buffer (%d)", r);
-	struct rt_grant g = { "console", console, capos_Console_ID, 0, 0xFFFFFFFFu };
-	struct rt_handle h;
+	r = rt_call(spawner.id, capos_ProcessSpawner_ID, 0, small, 0, sizeof small, 0);
+	CHECK(r == CAPOS_E_TOO_BIG, "empty params, tiny results buffer (%d)", r);
+	struct rt_grant g = { "console", console, capos_Console_ID, 0, capos_rightsAll };
+	struct rt_spawn_args a = { "exit0", "exit0", &g, 1, (const char *const[]){ "abc" }, 1, 0 };
+	capos_ProcessHandle h;
 	int64_t code = -1;
-	const char *args[] = { "abc" };
-	r = spawner_spawn(spawner, "exit0", "exit0", &g, 1, args, 1, &h, 0);
-	CHECK(r == CAPOS_OK && process_wait(h.cap, &code) == CAPOS_OK && code == 3,
+	r = rt_spawn(spawner, &a, &h, 0);
+	CHECK(r == CAPOS_OK && rt_wait(h, &code) == CAPOS_OK && code == 3,
 	      "a good spawn still works, and its argument arrives (exit code %lld)", (long long)code);
-	CHECK(rt_handle_close(&h) == CAPOS_OK, "the handle is released");
+	CHECK(rt_release(h.id) == CAPOS_OK, "the handle is released");
 	return demo_finish();
 }

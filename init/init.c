@@ -4,8 +4,12 @@
  * the table below grants it, and reports each one's verdict. init's own exit
  * code is 0 only if every demo exited with 0. */
 #include "capos/capos.capnp.h"
+#include "lib/errors.h"
 #include "lib/mem.h"
 #include "rt/capos.h"
+
+/* Each demo's kernel-memory quota: enough for the children it spawns. */
+#define DEMO_KERNEL_MEMORY (32ull * 1024 * 1024)
 
 enum { GRANT_CONSOLE = 1, GRANT_SPAWNER = 2, GRANT_NULL = 4, GRANT_FRAMES = 8, GRANT_BOOTPKG = 16 };
 
@@ -28,6 +32,13 @@ static const struct demo demos[] = {
 	{ "process-teardown", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
 	{ "boot-package", GRANT_CONSOLE | GRANT_BOOTPKG },
 	{ "bench", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
+	{ "rights", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL | GRANT_FRAMES | GRANT_BOOTPKG },
+	{ "badge-write-once", GRANT_CONSOLE | GRANT_SPAWNER },
+	{ "results-first", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
+	{ "completions", GRANT_CONSOLE | GRANT_SPAWNER },
+	{ "kmem-quota", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
+	{ "deep-params", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
+	{ "dag-params", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
 };
 
 static const struct demo *find_demo(const char *name)
@@ -57,7 +68,7 @@ static uint32_t collect_grants(const struct demo *d, struct rt_grant *g)
 		if (!(d->grants & all[i].bit))
 			continue;
 		g[n] = (struct rt_grant){ all[i].name, rt_capset_find(all[i].name, all[i].iface), all[i].iface, 0,
-			                  0xFFFFFFFFu };
+			                  capos_rightsAll };
 		n++;
 	}
 	return n;
@@ -65,7 +76,7 @@ static uint32_t collect_grants(const struct demo *d, struct rt_grant *g)
 
 /* Runs one demo ("name" or "name:arg") to completion; true if it exited
  * with 0. */
-static bool run_demo(uint32_t spawner, const char *spec)
+static bool run_demo(capos_ProcessSpawner spawner, const char *spec)
 {
 	char name[32];
 	const char *arg = 0;
@@ -83,16 +94,17 @@ static bool run_demo(uint32_t spawner, const char *spec)
 	}
 	struct rt_grant g[8];
 	uint32_t n = collect_grants(d, g);
-	struct rt_handle h;
+	struct rt_spawn_args a = { d->name, d->name, g, n, &arg, arg ? 1 : 0, DEMO_KERNEL_MEMORY };
+	capos_ProcessHandle h;
 	uint32_t pid;
-	int r = spawner_spawn(spawner, d->name, d->name, g, n, &arg, arg ? 1 : 0, &h, &pid);
+	int r = rt_spawn(spawner, &a, &h, &pid);
 	if (r < 0) {
-		printf("init: cannot spawn %s: error %d\n", name, r);
+		printf("init: cannot spawn %s: %s\n", name, capos_strerror(r));
 		return false;
 	}
 	int64_t code = -1;
-	r = process_wait(h.cap, &code);
-	rt_handle_close(&h);
+	r = rt_wait(h, &code);
+	rt_release(h.id);
 	bool ok = r == CAPOS_OK && code == 0;
 	printf("init: %s (pid %u) exited with code %lld: %s\n", name, pid, (long long)code, ok ? "PASS" : "FAIL");
 	return ok;
@@ -100,7 +112,7 @@ static bool run_demo(uint32_t spawner, const char *spec)
 
 int main(void)
 {
-	uint32_t spawner = rt_capset_find("spawner", capos_ProcessSpawner_ID);
+	capos_ProcessSpawner spawner = RT_CAP(capos_ProcessSpawner, "spawner");
 	printf("init: pid %u, %u demos to run\n", rt.pid, rt_argc());
 	uint32_t passed = 0;
 	for (uint32_t i = 0; i < rt_argc(); i++)

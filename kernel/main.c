@@ -6,6 +6,7 @@
 #include "kernel/arch.h"
 #include "kernel/cap/boot_package.h"
 #include "kernel/cap/kobject.h"
+#include "kernel/kmem.h"
 #include "kernel/ktest.h"
 #include "kernel/log.h"
 #include "kernel/mem/frame.h"
@@ -17,6 +18,7 @@
 #include "kernel/timer.h"
 #include "capos/capos.capnp.h"
 #include "lib/cmdline.h"
+#include "lib/errors.h"
 #include "lib/mem.h"
 
 #define INIT_BINARY "init"
@@ -107,17 +109,25 @@ static void start_init(struct boot_options *o)
 	if (err != ELF_OK)
 		boot_fail("'%s' is not a valid ELF executable: %s", INIT_BINARY, elf_strerror(err));
 	const struct process_grant grants[] = {
-		{ "console", console_object(), capos_Console_ID, CAP_RIGHTS_ALL, 0 },
-		{ "spawner", spawner_object(), capos_ProcessSpawner_ID, CAP_RIGHTS_ALL, 0 },
-		{ "bootpkg", boot_package_object(), capos_BootPackage_ID, CAP_RIGHTS_ALL, 0 },
-		{ "null", null_object(), capos_Null_ID, CAP_RIGHTS_ALL, 0 },
-		{ "frames", frame_allocator_object(), capos_FrameAllocator_ID, CAP_RIGHTS_ALL, 0 },
+		{ "console", console_object(), capos_Console_ID, capos_Console_RIGHTS, 0 },
+		{ "spawner", spawner_object(), capos_ProcessSpawner_ID, capos_ProcessSpawner_RIGHTS, 0 },
+		{ "bootpkg", boot_package_object(), capos_BootPackage_ID, capos_BootPackage_RIGHTS, 0 },
+		{ "null", null_object(), capos_Null_ID, capos_Null_RIGHTS, 0 },
+		{ "frames", frame_allocator_object(), capos_FrameAllocator_ID, capos_FrameAllocator_RIGHTS, 0 },
 	};
+	/* init's kernel-memory quota: all free memory but a reserve for what
+	 * the kernel's own allocations round up beyond what they charge. */
+	uint64_t free_bytes = frame_free_count() * PAGE_SIZE;
+	kmem_init_root(free_bytes);
 	uint32_t args_len, argc = split_args(o->init_args, &args_len);
-	struct process *init = process_spawn(INIT_BINARY, elf, &img, grants, sizeof grants / sizeof grants[0],
-	                                     o->init_args, args_len, argc, &err);
+	struct spawn_spec spec = {
+		.name = INIT_BINARY, .elf = elf, .img = &img, .grants = grants,
+		.ngrants = sizeof grants / sizeof grants[0], .args = o->init_args, .args_len = args_len, .argc = argc,
+		.parent_kmem = kmem_root(), .kmem_limit = free_bytes - free_bytes / 8,
+	};
+	struct process *init = process_spawn(&spec, &err);
 	if (!init)
-		boot_fail("cannot start init (error %d)", err);
+		boot_fail("cannot start init: %s", capos_strerror(err));
 	kobject_put(&init->obj); /* nobody holds a handle to init */
 	kprintf("init: pid %u started with %u arguments\n", init->pid, argc);
 }

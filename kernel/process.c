@@ -44,8 +44,9 @@ static int map_segment(struct process *p, const uint8_t *elf, const struct elf_s
 	uint64_t file_end = s->vaddr + s->filesz;
 	for (uint64_t va = s->vaddr & ~(PAGE_SIZE - 1); va < s->vaddr + s->memsz; va += PAGE_SIZE) {
 		uint64_t pa;
-		if (aspace_map_new(&p->as, va, flags, &pa) != VM_OK)
-			return CAPOS_E_NO_MEMORY;
+		int err = aspace_map_new(&p->as, va, flags, &pa);
+		if (err)
+			return err;
 		uint64_t lo = va > s->vaddr ? va : s->vaddr;
 		uint64_t hi = va + PAGE_SIZE < file_end ? va + PAGE_SIZE : file_end;
 		if (lo < hi)
@@ -73,8 +74,9 @@ static int map_tls(struct process *p, const uint8_t *elf, const struct elf_image
 	uint64_t pages = page_up(thread_ptr + TCB_BYTES - USER_TLS_VA) / PAGE_SIZE;
 	for (uint64_t i = 0; i < pages; i++) {
 		uint64_t pa;
-		if (aspace_map_new(&p->as, USER_TLS_VA + i * PAGE_SIZE, VM_WRITE, &pa) != VM_OK)
-			return CAPOS_E_NO_MEMORY;
+		int err = aspace_map_new(&p->as, USER_TLS_VA + i * PAGE_SIZE, VM_WRITE, &pa);
+		if (err)
+			return err;
 	}
 	aspace_copy_out(&p->as, thread_ptr - block, elf + img->tls.offset, img->tls.filesz);
 	aspace_copy_out(&p->as, thread_ptr, &thread_ptr, sizeof(thread_ptr));
@@ -86,8 +88,9 @@ static int map_stack(struct process *p)
 {
 	for (int i = 1; i <= USER_STACK_PAGES; i++) {
 		uint64_t pa;
-		if (aspace_map_new(&p->as, USER_STACK_TOP - (uint64_t)i * PAGE_SIZE, VM_WRITE, &pa) != VM_OK)
-			return CAPOS_E_NO_MEMORY;
+		int err = aspace_map_new(&p->as, USER_STACK_TOP - (uint64_t)i * PAGE_SIZE, VM_WRITE, &pa);
+		if (err)
+			return err;
 	}
 	return CAPOS_OK;
 }
@@ -95,8 +98,9 @@ static int map_stack(struct process *p)
 static int map_ring(struct process *p)
 {
 	uint64_t pa;
-	if (aspace_map_new(&p->as, USER_RING_VA, VM_WRITE, &pa) != VM_OK)
-		return CAPOS_E_NO_MEMORY;
+	int err = aspace_map_new(&p->as, USER_RING_VA, VM_WRITE, &pa);
+	if (err)
+		return err;
 	ring_init(&p->ring, phys_to_virt(pa));
 	return CAPOS_OK;
 }
@@ -107,13 +111,14 @@ static int map_capset(struct process *p, const struct process_grant *g, uint32_t
                       uint32_t args_len, uint32_t argc)
 {
 	uint64_t pa;
-	if (aspace_map_new(&p->as, USER_CAPSET_VA, 0, &pa) != VM_OK)
-		return CAPOS_E_NO_MEMORY;
+	int err = aspace_map_new(&p->as, USER_CAPSET_VA, 0, &pa);
+	if (err)
+		return err;
 	struct capos_capset *cs = phys_to_virt(pa);
 	cs->magic = CAPOS_CAPSET_MAGIC;
 	for (uint32_t i = 0; i < n; i++) {
 		cap_id id;
-		int err = cap_grant(p, g[i].object, g[i].rights, g[i].badge, &id);
+		err = cap_grant(p, g[i].object, g[i].rights, g[i].badge, &id);
 		if (err)
 			return err;
 		memcpy(cs->entries[i].name, g[i].name, sizeof(cs->entries[i].name));
@@ -128,24 +133,19 @@ static int map_capset(struct process *p, const struct process_grant *g, uint32_t
 }
 
 /* Builds everything but the thread; any failure leaves p for teardown. */
-static int build(struct process *p, const uint8_t *elf, const struct elf_image *img,
-                 const struct process_grant *g, uint32_t n, const char *args, uint32_t args_len, uint32_t argc,
-                 uint64_t *tp)
+static int build(struct process *p, const struct spawn_spec *s, uint64_t *tp)
 {
-	if (!aspace_create(&p->as))
-		return CAPOS_E_NO_MEMORY;
-	for (uint32_t i = 0; i < img->nsegments; i++) {
-		int err = map_segment(p, elf, &img->seg[i]);
-		if (err)
-			return err;
-	}
-	int err = map_tls(p, elf, img, tp);
+	int err = aspace_create(&p->as, p->kmem);
+	for (uint32_t i = 0; !err && i < s->img->nsegments; i++)
+		err = map_segment(p, s->elf, &s->img->seg[i]);
+	if (!err)
+		err = map_tls(p, s->elf, s->img, tp);
 	if (!err)
 		err = map_stack(p);
 	if (!err)
 		err = map_ring(p);
 	if (!err)
-		err = map_capset(p, g, n, args, args_len, argc);
+		err = map_capset(p, s->grants, s->ngrants, s->args, s->args_len, s->argc);
 	return err;
 }
 
@@ -159,7 +159,7 @@ static void release_all_caps(struct process *p)
 		if (cap_table_release(&p->caps, id, &removed) != CAP_OK &&
 		    cap_table_commit(&p->caps, id, &removed) != CAP_OK)
 			panic("capability slot %d of process %u cannot be released", idx, p->pid);
-		kobject_put(removed.object);
+		cap_drop(&removed);
 	}
 }
 
@@ -168,38 +168,52 @@ static void teardown_memory(struct process *p)
 {
 	for (uint32_t i = 0; i < p->nframe_grants; i++)
 		frame_free(p->frame_grants[i]);
-	kfree(p->frame_grants);
+	kmem_uncharge(p->kmem, (uint64_t)p->nframe_grants * PAGE_SIZE);
+	if (p->frame_grants)
+		kmem_free(p->kmem, p->frame_grants, PROCESS_MAX_FRAME_GRANTS * sizeof(uint64_t));
 	p->frame_grants = 0;
 	p->nframe_grants = 0;
-	p->ring.shared = 0;
+	p->ring.q.shared = 0;
 	aspace_destroy(&p->as);
 	KASSERT(p->as.frames == 0, "the frame ledger of a dead process balances");
 }
 
-struct process *process_spawn(const char *name, const void *elf, const struct elf_image *img,
-                              const struct process_grant *grants, uint32_t ngrants, const char *args,
-                              uint32_t args_len, uint32_t argc, int *err)
+/* Frees a process struct that never ran or has exited, and its account. */
+static void free_struct(struct process *p)
 {
-	KASSERT(ngrants <= CAPOS_CAPSET_MAX && args_len <= CAPOS_CAPSET_ARGS_MAX, "the spawner checked its limits");
-	struct process *p = kzalloc(sizeof(*p));
+	struct kmem *k = p->kmem;
+	kmem_free(k, p, sizeof(*p));
+	kmem_put(k);
+}
+
+struct process *process_spawn(const struct spawn_spec *s, int *err)
+{
+	KASSERT(s->ngrants <= CAPOS_CAPSET_MAX && s->args_len <= CAPOS_CAPSET_ARGS_MAX,
+	        "the spawner checked its limits");
+	struct kmem *k;
+	*err = kmem_create(s->parent_kmem, s->kmem_limit, &k);
+	if (*err)
+		return 0;
+	struct process *p = kmem_zalloc(k, sizeof(*p), err);
 	if (!p) {
-		*err = CAPOS_E_NO_MEMORY;
+		kmem_put(k);
 		return 0;
 	}
-	p->obj = (struct kobject){ &process_handle_ops, 1 }; /* the caller's reference */
-	size_t len = strnlen(name, PROCESS_NAME_MAX - 1);
-	memcpy(p->name, name, len);
+	p->obj = (struct kobject)KOBJECT_STATIC(&process_handle_ops); /* the caller's reference */
+	p->kmem = k;
+	size_t len = strnlen(s->name, PROCESS_NAME_MAX - 1);
+	memcpy(p->name, s->name, len);
 	cap_table_init(&p->caps, p->slots, PROCESS_CAP_SLOTS);
 
 	uint64_t tp;
 	struct thread *t = 0;
-	*err = build(p, elf, img, grants, ngrants, args, args_len, argc, &tp);
-	if (!*err && !(t = thread_create_user(p, img->entry, USER_STACK_TOP, USER_RING_VA, next_pid, USER_CAPSET_VA)))
-		*err = CAPOS_E_NO_MEMORY;
+	*err = build(p, s, &tp);
+	if (!*err)
+		t = thread_create_user(p, s->img->entry, USER_STACK_TOP, USER_RING_VA, next_pid, USER_CAPSET_VA, err);
 	if (*err) {
 		release_all_caps(p);
 		teardown_memory(p);
-		kfree(p);
+		free_struct(p);
 		return 0;
 	}
 	t->arch.fs_base = tp;
@@ -213,24 +227,6 @@ struct process *process_spawn(const char *name, const void *elf, const struct el
 	return p;
 }
 
-/* Removes every exit waiter registered by dead on other processes. */
-static void cancel_waits_by(struct process *dead)
-{
-	for (struct process *q = all_processes; q; q = q->all_next) {
-		struct exit_waiter **pp = &q->exit_waiters;
-		while (*pp) {
-			struct exit_waiter *w = *pp;
-			if (w->waiter != dead) {
-				pp = &w->next;
-				continue;
-			}
-			*pp = w->next;
-			kfree(w);
-			kobject_put(&dead->obj);
-		}
-	}
-}
-
 static void unlink_live(struct process *p)
 {
 	for (struct process **pp = &all_processes; *pp; pp = &(*pp)->all_next) {
@@ -242,16 +238,40 @@ static void unlink_live(struct process *p)
 	live_count--;
 }
 
+/* Takes w off both lists and frees it (uncharging the waiter). */
+static void waiter_remove(struct exit_waiter *w)
+{
+	if ((*w->prev_on_target = w->next_on_target))
+		w->next_on_target->prev_on_target = w->prev_on_target;
+	if ((*w->prev_of_waiter = w->next_of_waiter))
+		w->next_of_waiter->prev_of_waiter = w->prev_of_waiter;
+	struct process *waiter = w->waiter;
+	kmem_free(waiter->kmem, w, sizeof(*w));
+	kobject_put(&waiter->obj);
+}
+
+/* The waits a dying process made will never be answered: drop them. */
+static void cancel_my_waits(struct process *dead)
+{
+	while (dead->my_waits)
+		waiter_remove(dead->my_waits);
+}
+
 /* Sends each exit waiter its completion (results: exitCode). */
 static void answer_waiters(struct process *p)
 {
-	while (p->exit_waiters) {
-		struct exit_waiter *w = p->exit_waiters;
-		p->exit_waiters = w->next;
-		ring_complete_exit_wait(w->waiter, w->user_data, w->buf, w->buf_cap, p->exit_code);
-		kobject_put(&w->waiter->obj);
-		kfree(w);
+	while (p->waiters) {
+		struct exit_waiter *w = p->waiters;
+		process_handle_wait_done(w->waiter, w->user_data, w->buf, w->buf_cap, p->exit_code);
+		waiter_remove(w);
 	}
+}
+
+/* init's exit ends the system: every other process is killed with it. */
+static void doom_everyone(void)
+{
+	for (struct process *q = all_processes; q; q = q->all_next)
+		process_doom(q);
 }
 
 void process_exit(struct process *p, int64_t code)
@@ -266,8 +286,9 @@ void process_exit(struct process *p, int64_t code)
 	if (p->pid == 1) {
 		init_done = true;
 		init_code = code;
+		doom_everyone();
 	}
-	cancel_waits_by(p);
+	cancel_my_waits(p);
 	answer_waiters(p);
 	release_all_caps(p);
 	for (struct thread *t = p->threads, *next; t; t = next) {
@@ -282,38 +303,82 @@ void process_exit(struct process *p, int64_t code)
 		self->proc = 0;
 	}
 	teardown_memory(p);
+	process_reap();
 	kobject_put(&p->obj); /* its own reference */
 	if (is_current)
 		sched_exit_current();
+}
+
+static struct process *doomed_list;
+static bool reaping;
+
+void process_doom(struct process *p)
+{
+	if (p->state != PROCESS_ALIVE || p->doomed)
+		return;
+	p->doomed = true;
+	kobject_get(&p->obj);
+	p->doomed_next = doomed_list;
+	doomed_list = p;
+}
+
+void process_reap(void)
+{
+	if (reaping)
+		return;
+	reaping = true;
+	struct process *current = process_current(), *keep = 0;
+	while (doomed_list) {
+		struct process *p = doomed_list;
+		doomed_list = p->doomed_next;
+		if (p == current && p->state == PROCESS_ALIVE) {
+			keep = p; /* ends when its system call returns (ring_enter) */
+			continue;
+		}
+		process_exit(p, CAPOS_EXIT_KILLED);
+		kobject_put(&p->obj);
+	}
+	doomed_list = keep;
+	if (keep)
+		keep->doomed_next = 0;
+	reaping = false;
 }
 
 _Noreturn void process_fault_exit(void)
 {
 	struct process *p = process_current();
 	KASSERT(p, "user faults come from a process");
-	process_exit(p, -1);
+	process_exit(p, CAPOS_EXIT_FAULT);
 	panic("a faulted process continued");
 }
 
-void process_wait(struct process *p, struct process *waiter, uint64_t user_data, uint64_t buf, uint64_t buf_cap)
+int process_wait_exit(struct process *p, struct process *waiter, uint64_t user_data, uint64_t buf,
+                      uint64_t buf_cap)
 {
 	if (p->state == PROCESS_EXITED) {
-		ring_complete_exit_wait(waiter, user_data, buf, buf_cap, p->exit_code);
-		return;
+		process_handle_wait_done(waiter, user_data, buf, buf_cap, p->exit_code);
+		return CALL_PENDING;
 	}
-	struct exit_waiter *w = kzalloc(sizeof(*w));
-	if (!w) {
-		ring_complete_later(waiter, user_data, CAPOS_E_NO_MEMORY, 0);
-		return;
-	}
-	*w = (struct exit_waiter){ p->exit_waiters, waiter, user_data, buf, buf_cap };
+	int err;
+	struct exit_waiter *w = kmem_zalloc(waiter->kmem, sizeof(*w), &err);
+	if (!w)
+		return err;
+	*w = (struct exit_waiter){ .target = p, .waiter = waiter, .user_data = user_data, .buf = buf, .buf_cap = buf_cap };
+	if ((w->next_on_target = p->waiters))
+		p->waiters->prev_on_target = &w->next_on_target;
+	w->prev_on_target = &p->waiters;
+	p->waiters = w;
+	if ((w->next_of_waiter = waiter->my_waits))
+		waiter->my_waits->prev_of_waiter = &w->next_of_waiter;
+	w->prev_of_waiter = &waiter->my_waits;
+	waiter->my_waits = w;
 	kobject_get(&waiter->obj);
-	p->exit_waiters = w;
+	return CALL_PENDING;
 }
 
 void process_free(struct kobject *o)
 {
 	struct process *p = (struct process *)o;
-	KASSERT(p->state == PROCESS_EXITED, "a live process holds a reference to itself");
-	kfree(p);
+	KASSERT(p->state == PROCESS_EXITED || p->pid == 0, "a live process holds a reference to itself");
+	free_struct(p);
 }

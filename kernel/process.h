@@ -9,9 +9,12 @@
 #include <stdint.h>
 
 #include "kernel/cap/kobject.h"
+#include "kernel/kmem.h"
 #include "kernel/mem/aspace.h"
 #include "kernel/thread.h"
 #include "include/capos/ring.h"
+#include "include/capos/syscall.h"
+#include "kernel/ring.h"
 #include "lib/cap_table.h"
 #include "lib/elf.h"
 
@@ -28,21 +31,15 @@
 
 enum process_state { PROCESS_ALIVE, PROCESS_EXITED };
 
-/* Something waiting for a process to exit (a ProcessHandle.wait call). */
+/* A ProcessHandle.wait pending on a process's exit: on the target's list of
+ * waiters and on the waiter's list of its own waits, so either side's exit
+ * finds it at once. Charged to the waiter's account. */
 struct exit_waiter {
-	struct exit_waiter *next;
-	struct process *waiter; /* holds a reference */
+	struct exit_waiter *next_on_target, **prev_on_target;
+	struct exit_waiter *next_of_waiter, **prev_of_waiter;
+	struct process *target;
+	struct process *waiter;
 	uint64_t user_data, buf, buf_cap;
-};
-
-/* The kernel's private view of a ring: geometry is never read back from
- * shared memory. */
-struct ring_state {
-	struct capos_ring *shared; /* the ring page through the direct map */
-	uint32_t sq_head;          /* next SQE to consume */
-	uint32_t cq_tail;          /* next CQE slot to fill */
-	struct thread *waiter;     /* blocked in cap_enter, or NULL */
-	uint32_t waiting_for;      /* completions it waits for */
 };
 
 /* A bootstrap capability for a new process. */
@@ -54,31 +51,49 @@ struct process_grant {
 	uint64_t badge;
 };
 
+/* Process lifetime: a process runs until it exits, faults, is killed, or
+ * the last capability to it (its ProcessHandles) is released — then it is
+ * killed, so no process can outlive everyone able to stop it. The struct
+ * itself lives on while anything refers to it (handles, exit waits). */
 struct process {
 	struct kobject obj;         /* as a ProcessHandle */
 	uint32_t pid;
 	char name[PROCESS_NAME_MAX];
 	enum process_state state;
+	bool doomed;                /* its last handle went: killed at the next safe point */
 	int64_t exit_code;
+	struct kmem *kmem;          /* everything below is charged to it */
 	struct aspace as;
 	struct cap_table caps;
 	struct cap_slot slots[PROCESS_CAP_SLOTS];
 	struct ring_state ring;
 	struct thread *threads;
-	struct exit_waiter *exit_waiters;
+	struct exit_waiter *waiters;  /* waits for this process's exit */
+	struct exit_waiter *my_waits; /* waits this process is making */
 	struct process *all_next;   /* every live process */
+	struct process *doomed_next;
 	uint64_t *frame_grants;     /* FrameAllocator grants (physical), reclaimed at exit */
 	uint32_t nframe_grants;
 };
 
-/* Creates a process running the parsed ELF image (bytes at elf) with the
- * given bootstrap capabilities and arguments (argc NUL-terminated strings
- * packed in args). Returns the process (with one reference, the caller's)
- * or NULL with *err set to a CAPOS_E_* code; on failure nothing is left
- * allocated. */
-struct process *process_spawn(const char *name, const void *elf, const struct elf_image *img,
-                              const struct process_grant *grants, uint32_t ngrants, const char *args,
-                              uint32_t args_len, uint32_t argc, int *err);
+/* What a new process is made of. */
+struct spawn_spec {
+	const char *name;
+	const void *elf;                  /* the binary's bytes */
+	const struct elf_image *img;      /* parsed */
+	const struct process_grant *grants;
+	uint32_t ngrants;
+	const char *args;                 /* argc NUL-terminated strings, args_len bytes */
+	uint32_t args_len, argc;
+	struct kmem *parent_kmem;         /* the quota is carved out of this account */
+	uint64_t kmem_limit;              /* bytes */
+};
+
+/* Creates a process. Returns it (with one reference, the caller's) or NULL
+ * with *err set to a CAPOS_E_* code (CAPOS_E_LIMIT_EXCEEDED when the
+ * parent's account or the new quota cannot pay for it); on failure nothing
+ * is left allocated or charged. */
+struct process *process_spawn(const struct spawn_spec *spec, int *err);
 
 /* Ends p with exit code: releases its capabilities, answers its exit
  * waiters, frees its memory and threads. If p is the current process this
@@ -93,13 +108,30 @@ struct process *process_current(void);
 uint64_t process_root(const struct process *p);
 uint32_t process_live_count(void);
 
-/* Registers a waiter for p's exit; if p already exited, completes at once. */
-void process_wait(struct process *p, struct process *waiter, uint64_t user_data, uint64_t buf, uint64_t buf_cap);
+/* Registers waiter's wait for p's exit (completed at once if p already
+ * exited). Returns CALL_PENDING, or CAPOS_E_LIMIT_EXCEEDED / NO_MEMORY when
+ * the waiter's account cannot pay for the record. */
+int process_wait_exit(struct process *p, struct process *waiter, uint64_t user_data, uint64_t buf,
+                      uint64_t buf_cap);
+
+/* Marks p to be killed at the next process_reap (its last handle went, or
+ * init ended). No effect on a process that exited or is already doomed. */
+void process_doom(struct process *p);
+
+/* Kills the processes whose last handle was released (process->doomed),
+ * iteratively: killing one can doom others. The current process, if
+ * doomed, is left for the caller to end. */
+void process_reap(void);
 
 /* The ProcessHandle object type (kernel/cap/process_handle.c) and its
- * destructor, which frees the struct once the last handle is gone. */
+ * destructor, which frees the struct once nothing refers to it. */
 extern const struct kobject_ops process_handle_ops;
 void process_free(struct kobject *o);
+
+/* Completes waiter's ProcessHandle.wait with the exit code (results
+ * written to buf in waiter's memory). */
+void process_handle_wait_done(struct process *waiter, uint64_t user_data, uint64_t buf, uint64_t buf_cap,
+                              int64_t exit_code);
 
 /* Exit status of the first process (init) once it has exited. */
 bool process_init_exited(int64_t *code);

@@ -1,10 +1,14 @@
 /* Submission decoding and completion posting.
  *
- * Every SQE is copied out of the shared page before any field is looked at;
- * the kernel keeps its own sq_head and cq_tail and never reads them back.
- * A CALL is checked completely — capability, method, lengths, buffer
- * mapping, params message — before the object sees it (decode, then
- * invoke). */
+ * lib/ring_queue takes each SQE out of shared memory (a copy: nothing is
+ * read twice) only when the CQ has room for its completion, so every
+ * submission gets exactly one completion. A CALL is checked completely
+ * before any object code runs (decode, then invoke), in one fixed order:
+ * the CapId, the interface it must implement, the method, the rights the
+ * method needs (from the table generated from the schema), the results
+ * buffer (writable, and large enough for fixed-size results), then the
+ * params message, validated within a traversal budget proportional to its
+ * size. */
 #include "kernel/ring.h"
 
 #include "include/capos/syscall.h"
@@ -17,145 +21,140 @@
 #include "lib/mem.h"
 #include "lib/ring_sqe.h"
 
-#define SQ_MASK (CAPOS_RING_SQ_ENTRIES - 1)
-#define CQ_MASK (CAPOS_RING_CQ_ENTRIES - 1)
-
 /* An empty message: one segment whose root pointer is null, so every field
  * reads as its default. Used for CALLs with params_len 0. */
 static const uint64_t empty_message[2] = { 0x0000000100000000ull, 0 };
 
+#ifndef CAPNP_TRAVERSAL_FACTOR /* TEMPORARY until lib/capnp has it */
+#define CAPNP_TRAVERSAL_FACTOR 4u
+static inline struct capnp_limits capnp_limits_for_size(size_t bytes, uint32_t factor)
+{
+	struct capnp_limits l = { (bytes / 8) * factor, CAPNP_DEFAULT_NESTING };
+	return l;
+}
+#endif
+
+/* Params and fixed-size results up to this size live on the kernel stack. */
+#define SMALL_BYTES 256u
+
 void ring_init(struct ring_state *r, struct capos_ring *shared)
 {
-	*r = (struct ring_state){ .shared = shared };
-	shared->magic = CAPOS_RING_MAGIC;
-	shared->version = CAPOS_RING_VERSION;
-	shared->sq_entries = CAPOS_RING_SQ_ENTRIES;
-	shared->cq_entries = CAPOS_RING_CQ_ENTRIES;
+	*r = (struct ring_state){ 0 };
+	ring_queue_init(&r->q, shared);
 }
 
-/* Completions waiting in the CQ. A cq_head the process wrote more than a
- * queue behind (or ahead of) cq_tail counts as a full queue. */
-static uint32_t cq_pending(const struct ring_state *r)
-{
-	uint32_t head = __atomic_load_n(&r->shared->cq_head, __ATOMIC_RELAXED);
-	uint32_t pending = r->cq_tail - head;
-	return pending > CAPOS_RING_CQ_ENTRIES ? CAPOS_RING_CQ_ENTRIES : pending;
-}
-
-static void post(struct process *p, uint64_t user_data, int32_t result, uint32_t cap)
+/* Wakes p's thread blocked in cap_enter once enough completions wait. */
+static void wake_if_ready(struct process *p)
 {
 	struct ring_state *r = &p->ring;
-	if (!r->shared)
-		return;
-	if (cq_pending(r) >= CAPOS_RING_CQ_ENTRIES) {
-		r->shared->cq_overflow++;
-		return;
-	}
-	struct capos_cqe *e = &r->shared->cq[r->cq_tail & CQ_MASK];
-	e->user_data = user_data;
-	e->result = result;
-	e->cap = cap;
-	r->cq_tail++;
-	__atomic_store_n(&r->shared->cq_tail, r->cq_tail, __ATOMIC_RELEASE);
-	if (r->waiter && cq_pending(r) >= r->waiting_for)
+	if (r->waiter && ring_queue_unread(&r->q) >= r->waiting_for)
 		sched_wake(r->waiter);
 }
 
 void ring_complete_later(struct process *p, uint64_t user_data, int32_t result, uint32_t cap)
 {
-	if (p->state == PROCESS_ALIVE)
-		post(p, user_data, result, cap);
+	if (p->state != PROCESS_ALIVE || !p->ring.q.shared)
+		return;
+	ring_queue_complete(&p->ring.q, user_data, result, cap);
+	wake_if_ready(p);
 }
 
-void ring_complete_exit_wait(struct process *waiter, uint64_t user_data, uint64_t buf, uint64_t buf_cap,
-                             int64_t exit_code)
+/* The capability, interface, method and rights checks, in that order.
+ * Returns CAPOS_OK with the slot and the method's table entry. */
+static int check_capability(struct process *p, const struct capos_sqe *sqe, struct cap_slot **slot,
+                            const struct capnp_method **m)
 {
-	uint64_t arena[8];
-	struct capnp_builder b;
-	capnp_builder_init(&b, arena, sizeof(arena));
-	capos_ProcessHandle_wait_Results_builder res = capos_ProcessHandle_wait_Results_init_root(&b);
-	capos_ProcessHandle_wait_Results_set_exitCode(res, exit_code);
-	uint32_t len = (uint32_t)capnp_builder_finish(&b);
-	int32_t result = (int32_t)len;
-	if (len > buf_cap)
-		result = CAPOS_E_TOO_BIG;
-	else if (!aspace_copy_out(&waiter->as, buf, arena, len))
-		result = CAPOS_E_FAULT;
-	ring_complete_later(waiter, user_data, result, 0);
+	int err = cap_table_lookup(&p->caps, sqe->cap, 0, 0, slot);
+	if (err)
+		return cap_error(err);
+	const struct capnp_interface *iface = ((struct kobject *)(*slot)->object)->ops->iface;
+	if (sqe->interface_id != (*slot)->interface_id)
+		return CAPOS_E_WRONG_INTERFACE;
+	*m = capnp_interface_method(iface, sqe->method);
+	if (!*m)
+		return CAPOS_E_NO_SUCH_METHOD;
+	if (((*slot)->rights & (*m)->needs) != (*m)->needs)
+		return CAPOS_E_PERMISSION_DENIED;
+	return CAPOS_OK;
 }
 
-static int lookup_error(int err)
-{
-	return err == CAP_ERR_STALE ? CAPOS_E_STALE_CAP : CAPOS_E_BAD_CAP;
-}
-
-/* Checks the buffer is mapped and copies the params in (ring_sqe_check
- * already checked lengths and range); returns a CAPOS_E_* error or CAPOS_OK
- * with *params (kmalloc'd, or NULL for the empty message). */
-static int fetch_params(struct process *p, const struct capos_sqe *sqe, void **params)
+/* Copies the params into the kernel (into small when they fit) and
+ * validates them within a budget proportional to their size, charging the
+ * words walked to *work. Returns CAPOS_OK with *params to free (or NULL). */
+static int fetch_params(struct process *p, const struct capos_sqe *sqe, uint64_t *small, struct capnp_msg *msg,
+                        void **params, uint32_t *work)
 {
 	*params = 0;
-	/* Results are written after the object acted, so the whole results
-	 * buffer must be writable before it does. */
-	if (sqe->buf_cap && !aspace_accessible(&p->as, sqe->buf, sqe->buf_cap, true))
-		return CAPOS_E_FAULT;
-	if (!sqe->params_len)
-		return CAPOS_OK;
-	*params = kmalloc(sqe->params_len);
-	if (!*params)
-		return CAPOS_E_NO_MEMORY;
-	if (!aspace_copy_in(&p->as, *params, sqe->buf, sqe->params_len)) {
-		kfree(*params);
-		*params = 0;
-		return CAPOS_E_FAULT;
+	const void *bytes = empty_message;
+	size_t len = sizeof(empty_message);
+	if (sqe->params_len) {
+		void *copy = sqe->params_len <= SMALL_BYTES ? small : (*params = kmalloc(sqe->params_len));
+		if (!copy)
+			return CAPOS_E_NO_MEMORY;
+		if (!aspace_copy_in(&p->as, copy, sqe->buf, sqe->params_len))
+			return CAPOS_E_FAULT;
+		bytes = copy;
+		len = sqe->params_len;
 	}
-	return CAPOS_OK;
+	struct capnp_limits limits = capnp_limits_for_size(len, CAPNP_TRAVERSAL_FACTOR);
+	int err = capnp_msg_init(msg, bytes, len, &limits);
+	uint64_t walked = 0;
+	if (err == CAPNP_OK)
+		err = capnp_walk(capnp_msg_root(msg), &walked);
+	*work += (uint32_t)walked + (uint32_t)(len / 8);
+	return err == CAPNP_OK ? CAPOS_OK : CAPOS_E_BAD_MESSAGE;
 }
 
 /* CALL: decode, invoke, complete. Returns the completion result, or
  * CALL_PENDING when the object will complete it later. */
-static int do_call(struct process *p, const struct capos_sqe *sqe, uint32_t *new_cap)
+static int do_call(struct process *p, const struct capos_sqe *sqe, uint32_t *new_cap, uint32_t *work)
 {
 	struct cap_slot *slot;
-	int err = cap_table_lookup(&p->caps, sqe->cap, 0, 0, &slot);
-	if (err)
-		return lookup_error(err);
-	struct kobject *obj = slot->object;
-	if (sqe->method >= obj->ops->method_count)
-		return CAPOS_E_NO_SUCH_METHOD;
-	void *params;
-	err = fetch_params(p, sqe, &params);
-	if (err)
-		return err;
+	const struct capnp_method *m;
+	int r = check_capability(p, sqe, &slot, &m);
+	if (r)
+		return r;
+	if (m->results_bytes && sqe->buf_cap < m->results_bytes)
+		return CAPOS_E_TOO_BIG;
+	/* Results are written after the object acted, so the whole results
+	 * buffer must be writable before it does. */
+	if (sqe->buf_cap && !aspace_accessible(&p->as, sqe->buf, sqe->buf_cap, true))
+		return CAPOS_E_FAULT;
+	uint64_t small_params[SMALL_BYTES / 8], small_results[SMALL_BYTES / 8];
 	struct capnp_msg msg;
-	struct capnp_limits limits = { CAPNP_DEFAULT_TRAVERSAL_WORDS, CAPNP_DEFAULT_NESTING };
-	const void *bytes = params ? params : (const void *)empty_message;
-	size_t len = params ? sqe->params_len : sizeof(empty_message);
-	if (capnp_msg_init(&msg, bytes, len, &limits) != CAPNP_OK || capnp_msg_validate(&msg) != CAPNP_OK) {
+	void *params;
+	r = fetch_params(p, sqe, small_params, &msg, &params, work);
+	uint32_t arena_bytes = m->results_bytes ? m->results_bytes
+	                       : sqe->buf_cap < CALL_RESULTS_ARENA ? sqe->buf_cap & ~7u : CALL_RESULTS_ARENA;
+	void *arena = small_results;
+	if (!r && arena_bytes > SMALL_BYTES && !(arena = kmalloc(arena_bytes)))
+		r = CAPOS_E_NO_MEMORY;
+	if (r) {
 		kfree(params);
-		return CAPOS_E_BAD_MESSAGE;
-	}
-	uint32_t arena_bytes = sqe->buf_cap < CALL_RESULTS_ARENA ? sqe->buf_cap & ~7u : CALL_RESULTS_ARENA;
-	void *arena = arena_bytes ? kmalloc(arena_bytes) : 0;
-	if (arena_bytes && !arena) {
-		kfree(params);
-		return CAPOS_E_NO_MEMORY;
+		return r;
 	}
 	struct capnp_builder results;
 	capnp_builder_init(&results, arena, arena_bytes);
-	struct call c = { p, slot, sqe->method, &msg, &results, 0, sqe->user_data, sqe->buf, sqe->buf_cap };
-	int r = obj->ops->call(obj, &c);
+	struct call c = {
+		.base = { sqe->method, &msg, &results },
+		.caller = p, .slot = slot,
+		.user_data = sqe->user_data, .buf = sqe->buf, .buf_cap = sqe->buf_cap,
+	};
+	struct kobject *obj = slot->object;
+	r = obj->ops->call(obj, &c);
 	if (r == CAPOS_OK) {
 		size_t out = capnp_builder_finish(&results);
-		if (capnp_builder_error(&results) != CAPNP_OK || out > sqe->buf_cap)
+		if (capnp_builder_error(&results) != CAPNP_OK || out > sqe->buf_cap) {
+			KASSERT(!m->results_bytes, "fixed-size results fit the size checked before the call");
 			r = CAPOS_E_TOO_BIG;
-		else if (!aspace_copy_out(&p->as, sqe->buf, arena, out))
-			r = CAPOS_E_FAULT;
-		else
+		} else {
+			KASSERT(aspace_copy_out(&p->as, sqe->buf, arena, out), "the results buffer was checked writable");
 			r = (int)out;
+			*new_cap = c.new_cap;
+		}
 	}
-	*new_cap = c.new_cap;
-	kfree(arena);
+	if (arena != small_results)
+		kfree(arena);
 	kfree(params);
 	return r;
 }
@@ -165,8 +164,8 @@ static int do_release(struct process *p, const struct capos_sqe *sqe)
 	struct cap_slot removed;
 	int err = cap_table_release(&p->caps, sqe->cap, &removed);
 	if (err)
-		return lookup_error(err);
-	kobject_put(removed.object);
+		return cap_error(err);
+	cap_drop(&removed);
 	return CAPOS_OK;
 }
 
@@ -176,11 +175,11 @@ static int do_endpoint_op(struct process *p, const struct capos_sqe *sqe)
 {
 	struct cap_slot *slot;
 	int err = cap_table_lookup(&p->caps, sqe->cap, 0, 0, &slot);
-	return err ? lookup_error(err) : CAPOS_E_NOT_SUPPORTED;
+	return err ? cap_error(err) : CAPOS_E_NOT_SUPPORTED;
 }
 
-/* Runs one submission (already copied out of shared memory). */
-static void submit(struct process *p, const struct capos_sqe *sqe)
+/* Runs one submission taken from the SQ (it holds a CQ credit). */
+static void submit(struct process *p, const struct capos_sqe *sqe, uint32_t *work)
 {
 	uint32_t new_cap = 0;
 	int r = ring_sqe_check(sqe, USER_MIN, USER_MAX);
@@ -189,17 +188,19 @@ static void submit(struct process *p, const struct capos_sqe *sqe)
 		case CAPOS_OP_NOP:
 			break;
 		case CAPOS_OP_CALL:
-			r = do_call(p, sqe, &new_cap);
+			r = do_call(p, sqe, &new_cap, work);
 			break;
 		case CAPOS_OP_RELEASE:
 			r = do_release(p, sqe);
 			break;
-		default:
+		case CAPOS_OP_RECV:
+		case CAPOS_OP_RETURN:
 			r = do_endpoint_op(p, sqe);
+			break;
 		}
 	}
 	if (r != CALL_PENDING)
-		post(p, sqe->user_data, r, new_cap);
+		ring_queue_complete(&p->ring.q, sqe->user_data, r, new_cap);
 }
 
 /* Ticks until timeout_ns has passed, rounded up, at least one. */
@@ -212,29 +213,37 @@ static uint64_t deadline_after(uint64_t timeout_ns)
 	return ticks > UINT64_MAX - timer_ticks ? DEADLINE_NONE : timer_ticks + ticks;
 }
 
+/* Takes and runs submissions while there are some, the CQ has room for
+ * their completions and this cap_enter's work budget lasts. */
+static uint32_t consume(struct process *p)
+{
+	uint32_t consumed = 0, work = 0;
+	struct capos_sqe sqe;
+	while (work < RING_ENTER_WORK_WORDS && !p->doomed && ring_queue_take(&p->ring.q, &sqe)) {
+		consumed++;
+		submit(p, &sqe, &work);
+		process_reap(); /* releasing a last handle kills at once */
+	}
+	return consumed;
+}
+
 int64_t ring_enter(struct process *p, uint32_t min_complete, uint64_t timeout_ns)
 {
 	struct ring_state *r = &p->ring;
 	if (min_complete > CAPOS_RING_CQ_ENTRIES)
 		return CAPOS_E_BAD_ARGUMENT;
-	uint32_t tail = __atomic_load_n(&r->shared->sq_tail, __ATOMIC_ACQUIRE);
-	uint32_t avail = tail - r->sq_head;
-	if (avail > CAPOS_RING_SQ_ENTRIES)
+	uint32_t avail;
+	if (ring_queue_available(&r->q, &avail) != CAPOS_OK)
 		return CAPOS_E_RING_CORRUPT;
-	uint32_t consumed = 0;
-	while (consumed < avail && cq_pending(r) < CAPOS_RING_CQ_ENTRIES) {
-		struct capos_sqe sqe;
-		memcpy(&sqe, &r->shared->sq[r->sq_head & SQ_MASK], sizeof(sqe));
-		r->sq_head++;
-		__atomic_store_n(&r->shared->sq_head, r->sq_head, __ATOMIC_RELEASE);
-		consumed++;
-		submit(p, &sqe);
-	}
-	if (min_complete && timeout_ns && cq_pending(r) < min_complete) {
+	ring_queue_flush(&r->q);
+	uint32_t consumed = consume(p);
+	if (p->doomed)
+		process_exit(p, CAPOS_EXIT_KILLED);
+	if (min_complete && timeout_ns && ring_queue_unread(&r->q) < min_complete) {
 		uint64_t deadline = deadline_after(timeout_ns);
 		r->waiter = thread_current();
 		r->waiting_for = min_complete;
-		while (cq_pending(r) < min_complete && sched_block(deadline))
+		while (ring_queue_unread(&r->q) < min_complete && sched_block(deadline))
 			;
 		r->waiter = 0;
 	}

@@ -1,17 +1,31 @@
 /* The capability ring, kernel side: decoding submissions and posting
- * completions (include/capos/ring.h is the ABI). */
+ * completions (include/capos/ring.h is the ABI, lib/ring_queue the state
+ * machine that keeps every completion). */
 #ifndef CAPOS_KERNEL_RING_H
 #define CAPOS_KERNEL_RING_H
 
 #include <stdint.h>
 
 #include "include/capos/ring.h"
+#include "lib/ring_queue.h"
 
 struct process;
-struct ring_state;
+struct thread;
 
-/* The kernel builds results in an arena of at most this size. */
+/* A process's ring: the queue state plus the thread blocked in cap_enter. */
+struct ring_state {
+	struct ring_queue q;
+	struct thread *waiter;  /* blocked in cap_enter, or NULL */
+	uint32_t waiting_for;   /* completions it waits for */
+};
+
+/* The kernel builds variable-size results in an arena of at most this size. */
 #define CALL_RESULTS_ARENA (256u * 1024)
+
+/* Work one cap_enter may do validating params, in words of traversal: past
+ * it the remaining submissions wait for the next cap_enter, so no single
+ * system call holds the CPU for long (docs/userspace.md gives the bound). */
+#define RING_ENTER_WORK_WORDS (64u * 1024)
 
 /* Initializes the shared page (through the direct map) and the kernel's
  * private state. */
@@ -20,13 +34,8 @@ void ring_init(struct ring_state *r, struct capos_ring *shared);
 /* cap_enter for process p (the current one): see include/capos/syscall.h. */
 int64_t ring_enter(struct process *p, uint32_t min_complete, uint64_t timeout_ns);
 
-/* Posts a completion to p's ring for an operation that finished after its
- * cap_enter returned, and wakes p if it waits for it. */
+/* Completes an operation of p that returned CALL_PENDING (its CQ credit is
+ * returned) and wakes p if it waits for it. No effect once p has exited. */
 void ring_complete_later(struct process *p, uint64_t user_data, int32_t result, uint32_t cap);
-
-/* Completes a ProcessHandle.wait: writes the results (exitCode) to buf in
- * waiter's memory and posts the completion. */
-void ring_complete_exit_wait(struct process *waiter, uint64_t user_data, uint64_t buf, uint64_t buf_cap,
-                             int64_t exit_code);
 
 #endif

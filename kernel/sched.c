@@ -1,6 +1,8 @@
 /* The round-robin scheduler (see thread.h for the model). */
 #include "kernel/thread.h"
 
+#include "include/capos/ring.h"
+#include "kernel/kmem.h"
 #include "kernel/log.h"
 #include "kernel/mem/kheap.h"
 #include "kernel/mem/kstack.h"
@@ -62,13 +64,27 @@ static void sleep_remove(struct thread *t)
 	}
 }
 
+/* What a thread costs its process's account: the struct and its stack. */
+#define THREAD_CHARGE (sizeof(struct thread) + KSTACK_SIZE)
+
+/* Frees a thread that is not running, uncharging its account. */
+static void thread_free(struct thread *t)
+{
+	struct kmem *k = t->kmem;
+	kstack_free(t->kstack);
+	kfree(t);
+	if (k) {
+		kmem_uncharge(k, THREAD_CHARGE);
+		kmem_put(k);
+	}
+}
+
 static void free_zombies(void)
 {
 	while (zombies) {
 		struct thread *t = zombies;
 		zombies = t->run_next;
-		kstack_free(t->kstack);
-		kfree(t);
+		thread_free(t);
 	}
 }
 
@@ -107,11 +123,20 @@ static struct thread *thread_alloc(void)
 }
 
 struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t user_rsp, uint64_t a0,
-                                  uint64_t a1, uint64_t a2)
+                                  uint64_t a1, uint64_t a2, int *err)
 {
-	struct thread *t = thread_alloc();
-	if (!t)
+	if (!kmem_charge(p->kmem, THREAD_CHARGE)) {
+		*err = CAPOS_E_LIMIT_EXCEEDED;
 		return 0;
+	}
+	struct thread *t = thread_alloc();
+	if (!t) {
+		kmem_uncharge(p->kmem, THREAD_CHARGE);
+		*err = CAPOS_E_NO_MEMORY;
+		return 0;
+	}
+	t->kmem = p->kmem;
+	kmem_get(t->kmem);
 	t->proc = p;
 	arch_thread_init_user(&t->arch, (uint64_t)(uintptr_t)t->kstack + KSTACK_SIZE, entry, user_rsp, a0, a1, a2);
 	run_enqueue(t);
@@ -184,8 +209,7 @@ void sched_discard(struct thread *t)
 	} else if (t->state == THREAD_BLOCKED && t->wake_tick != DEADLINE_NONE) {
 		sleep_remove(t);
 	}
-	kstack_free(t->kstack);
-	kfree(t);
+	thread_free(t);
 }
 
 _Noreturn void sched_exit_current(void)

@@ -16,6 +16,7 @@
 #define DEADLINE_NONE 0
 
 struct process;
+struct kmem;
 
 enum thread_state {
 	THREAD_RUNNABLE, /* on the run queue */
@@ -34,14 +35,16 @@ struct thread {
 	uint64_t wake_tick;        /* DEADLINE_NONE: no deadline */
 	bool timed_out;            /* set when the deadline, not sched_wake, ended a block */
 	void *kstack;
+	struct kmem *kmem;         /* charged for the thread and its stack (NULL: the idle thread) */
 };
 
 struct thread *thread_current(void);
 
 /* Creates a user thread of p, runnable, entering at entry with the given
- * stack and arguments. NULL when out of memory. */
+ * stack and arguments, charged to p's account. NULL with *err
+ * CAPOS_E_LIMIT_EXCEEDED or CAPOS_E_NO_MEMORY. */
 struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t user_rsp, uint64_t a0,
-                                  uint64_t a1, uint64_t a2);
+                                  uint64_t a1, uint64_t a2, int *err);
 
 /* Creates the idle thread; call once before sched_start. */
 void sched_init(void);

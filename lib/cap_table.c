@@ -189,6 +189,8 @@ cap_id cap_table_id_at(const struct cap_table *t, uint32_t index)
 	return cap_id_make(t->slots[index].generation, index);
 }
 
+bool cap_table_full(const struct cap_table *t) { return t->free_hint >= t->capacity; }
+
 uint32_t cap_table_live(const struct cap_table *t)
 {
 	return t->live;

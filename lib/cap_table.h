@@ -120,6 +120,9 @@ int cap_table_next(const struct cap_table *t, uint32_t *cursor);
  * of range (for iteration with cap_table_next, e.g. at process exit). */
 cap_id cap_table_id_at(const struct cap_table *t, uint32_t index);
 
+/* True when cap_table_insert would fail with CAP_ERR_FULL. */
+bool cap_table_full(const struct cap_table *t);
+
 /* Number of occupied (LIVE and RESERVED) slots. */
 uint32_t cap_table_live(const struct cap_table *t);
 

@@ -13,6 +13,7 @@
 #include "capos/capset.h"
 #include "capos/ring.h"
 #include "capos/syscall.h"
+#include "capos/capos.capnp.h"
 
 int main(void);
 
@@ -27,7 +28,7 @@ extern struct rt_process rt;
 _Noreturn void rt_exit(int64_t code);
 
 /* The CapId of the bootstrap capability called name, if its interface is
- * interface_id (0: any); 0 when there is none. */
+ * interface_id; 0 when there is none. */
 uint32_t rt_capset_find(const char *name, uint64_t interface_id);
 
 /* The process's arguments (from the CapSet page). */
@@ -41,37 +42,52 @@ _Noreturn void sys_exit(int64_t code);
 /* ------------------------------------------------------------ ring client
  * One owner per process (no locking). Completions may arrive in any order:
  * rt_ring_wait returns the one with the given user_data and keeps the
- * others for later. */
-bool rt_ring_submit(const struct capos_sqe *sqe);      /* false: SQ full */
-bool rt_ring_wait(uint64_t user_data, struct capos_cqe *out); /* false: nothing can arrive */
+ * others for later. At most RT_INFLIGHT_MAX operations may be in flight
+ * through this client, so a completion is never dropped. */
+#define RT_SQ_FULL 1
+#define RT_INFLIGHT_MAX (2 * CAPOS_RING_CQ_ENTRIES)
+/* CAPOS_OK; RT_SQ_FULL (enter the kernel and retry); CAPOS_E_BUSY (too many
+ * operations in flight: wait for some first). */
+int rt_ring_submit(const struct capos_sqe *sqe);
+/* false: the completion cannot arrive (cap_enter failed) or the store of
+ * kept completions is full because the CQ was used behind rt's back. */
+bool rt_ring_wait(uint64_t user_data, struct capos_cqe *out);
 uint64_t rt_ring_next_user_data(void);
+/* Discards every completion in the CQ and the store (for ring tests that
+ * submit in bulk); returns how many. */
+uint32_t rt_ring_drain(void);
 
 /* Submits sqe (its user_data is assigned here) and waits for its
  * completion; returns the completion's result (and the whole completion in
  * *out, which may be NULL). */
 int rt_submit_wait(struct capos_sqe *sqe, struct capos_cqe *out);
 
-/* A synchronous CALL: params (params_len bytes, 8-byte multiple) are copied
- * into buf, which then receives the results. Returns the completion result
- * (>= 0: results length) and the completion's cap in *cap (may be NULL). */
-int rt_call(uint32_t cap, uint16_t method, const void *params, uint32_t params_len, void *buf,
+/* A synchronous CALL of method on capability cap, which must implement
+ * interface_id: params (params_len bytes, a multiple of 8) are at buf,
+ * which then receives the results (at most buf_cap bytes). Returns the
+ * completion result (>= 0: results length) and a capability the call
+ * created in *new_cap (may be NULL; 0 when the call failed). The generated
+ * clients (capos/capos.capnp.h) call it through capnp_client_transport. */
+int rt_call(uint32_t cap, uint64_t interface_id, uint16_t method, void *buf, uint32_t params_len,
             uint32_t buf_cap, uint32_t *new_cap);
 
 /* Releases a capability (RELEASE op); returns the completion result. */
 int rt_release(uint32_t cap);
 
-/* An owned capability: closed (released) exactly once. */
-struct rt_handle {
-	uint32_t cap;
-};
-int rt_handle_close(struct rt_handle *h);
+/* A generated-client call buffer of `bytes` (a multiple of 8) on the stack:
+ *     RT_CLIENT(cl, 256);
+ *     capos_Null_echo_Params_set_value(capos_Null_echo_begin(&cl), 7);
+ *     capos_Null_echo_call(null, &cl, &res); */
+#define RT_CLIENT(name, bytes)                 \
+	uint64_t name##_buf_[(bytes) / 8];      \
+	struct capnp_client name;               \
+	capnp_client_init(&name, name##_buf_, (bytes))
 
-/* ------------------------------------------------------------ typed clients */
-int console_write(uint32_t console, const char *s, size_t len);
-int console_write_line(uint32_t console, const char *s, size_t len);
-int null_nop(uint32_t null);
-int null_echo(uint32_t null, uint64_t value, uint64_t *out);
+/* The bootstrap capability called name as a typed handle of interface T
+ * (id 0 when there is none): RT_CAP(capos_Console, "console"). */
+#define RT_CAP(T, name) ((T){ rt_capset_find((name), T##_ID) })
 
+/* ------------------------------------------------------------ processes */
 struct rt_grant {
 	const char *name;     /* in the child's CapSet */
 	uint32_t cap;         /* from the caller's table */
@@ -80,22 +96,23 @@ struct rt_grant {
 	uint32_t rights;      /* at most the caller's */
 };
 
-/* Spawns binary from the boot package; on success *handle owns the child. */
-int spawner_spawn(uint32_t spawner, const char *name, const char *binary, const struct rt_grant *grants,
-                  uint32_t ngrants, const char *const *args, uint32_t nargs, struct rt_handle *handle,
-                  uint32_t *pid);
-int process_wait(uint32_t handle, int64_t *exit_code);
-int process_kill(uint32_t handle);
-int frames_stats(uint32_t frames, uint64_t *total, uint64_t *free_frames, uint64_t *granted);
-int frames_alloc(uint32_t frames, uint64_t *phys);
+struct rt_spawn_args {
+	const char *name, *binary;
+	const struct rt_grant *grants;
+	uint32_t ngrants;
+	const char *const *args;
+	uint32_t nargs;
+	uint64_t kernel_memory; /* the child's quota in bytes; 0: the default */
+};
 
-/* BootPackage: list counts the files (and reports whether `want` is one);
- * read copies at most cap bytes of the file at offset into out. */
-int bootpkg_list(uint32_t bootpkg, uint32_t *count, const char *want, bool *found);
-int bootpkg_stat(uint32_t bootpkg, const char *name, uint64_t *size);
-int bootpkg_read(uint32_t bootpkg, const char *name, uint64_t offset, uint32_t length, void *out, uint32_t cap,
-                 uint32_t *got);
-int bootpkg_manifest_size(uint32_t bootpkg, uint64_t *size);
+/* Spawns a->binary from the boot package; on success *handle owns the
+ * child (release it with rt_release(handle->id): that kills the child if
+ * it still runs). Returns CAPOS_OK or the call's error. */
+int rt_spawn(capos_ProcessSpawner spawner, const struct rt_spawn_args *a, capos_ProcessHandle *handle,
+             uint32_t *pid);
+
+/* Waits for the process to exit: CAPOS_OK with its exit code, or an error. */
+int rt_wait(capos_ProcessHandle h, int64_t *exit_code);
 
 /* ------------------------------------------------------------ heap, output */
 void *malloc(size_t size);

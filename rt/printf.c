@@ -1,20 +1,22 @@
 /* printf to the bootstrap capability named "console". */
 #include "lib/fmt.h"
 #include "rt/capos.h"
-#include "capos/capos.capnp.h"
 
 #define PRINTF_MAX 1024
 
 int vprintf(const char *fmt, va_list ap)
 {
-	static uint32_t console;
-	if (!console)
-		console = rt_capset_find("console", capos_Console_ID);
+	static capos_Console console;
+	if (!console.id)
+		console = RT_CAP(capos_Console, "console");
 	char buf[PRINTF_MAX];
 	int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
 	size_t len = n < 0 ? 0 : (size_t)n >= sizeof buf ? sizeof buf - 1 : (size_t)n;
-	if (console)
-		console_write(console, buf, len);
+	if (console.id) {
+		RT_CLIENT(cl, PRINTF_MAX + 64);
+		capos_Console_write_Params_set_text(capos_Console_write_begin(&cl), buf, len);
+		capos_Console_write_call(console, &cl, 0);
+	}
 	return n;
 }
 

@@ -1,27 +1,37 @@
 /* The ring client: submission, entry, and completions matched by user_data
- * (out-of-order completions are kept until asked for). Single owner. */
+ * (out-of-order completions are kept until asked for). Single owner.
+ *
+ * No completion is ever dropped here: the runtime admits at most
+ * RT_INFLIGHT_MAX operations in flight (submitted, completion not yet
+ * handed to the caller), so the store of kept completions always has room
+ * for the next one. It is twice the CQ so that a full CQ of completions
+ * nobody asked for yet can be moved aside for the one being waited for. */
 #include "rt/capos.h"
 
 #include "lib/mem.h"
 
-#define KEPT_MAX CAPOS_RING_CQ_ENTRIES
+#define KEPT_MAX RT_INFLIGHT_MAX
 
 static struct capos_cqe kept[KEPT_MAX];
 static uint32_t nkept;
+static uint32_t inflight;
 static uint64_t next_user_data = 1;
 
 uint64_t rt_ring_next_user_data(void) { return next_user_data++; }
 
-bool rt_ring_submit(const struct capos_sqe *sqe)
+int rt_ring_submit(const struct capos_sqe *sqe)
 {
 	struct capos_ring *r = rt.ring;
+	if (inflight >= KEPT_MAX)
+		return CAPOS_E_BUSY;
 	uint32_t tail = r->sq_tail;
 	uint32_t head = __atomic_load_n(&r->sq_head, __ATOMIC_ACQUIRE);
 	if (tail - head >= CAPOS_RING_SQ_ENTRIES)
-		return false;
+		return RT_SQ_FULL;
 	r->sq[tail & (CAPOS_RING_SQ_ENTRIES - 1)] = *sqe;
 	__atomic_store_n(&r->sq_tail, tail + 1, __ATOMIC_RELEASE);
-	return true;
+	inflight++;
+	return CAPOS_OK;
 }
 
 /* Pops one completion from the CQ; false when it is empty. */
@@ -48,31 +58,54 @@ static bool take_kept(uint64_t user_data, struct capos_cqe *out)
 	return false;
 }
 
+/* Hands a completion to the caller: it is no longer in flight. */
+static bool deliver(const struct capos_cqe *c, struct capos_cqe *out)
+{
+	*out = *c;
+	if (inflight)
+		inflight--;
+	return true;
+}
+
 bool rt_ring_wait(uint64_t user_data, struct capos_cqe *out)
 {
+	struct capos_cqe c;
 	for (;;) {
-		if (take_kept(user_data, out))
-			return true;
-		struct capos_cqe c;
-		while (take(&c)) {
-			if (c.user_data == user_data) {
-				*out = c;
-				return true;
-			}
-			if (nkept == KEPT_MAX)
-				return false; /* more outstanding operations than the runtime tracks */
+		if (take_kept(user_data, &c))
+			return deliver(&c, out);
+		/* The store is full only if someone bypassed rt_ring_submit;
+		 * then the completion stays in the CQ rather than be lost. */
+		while (nkept < KEPT_MAX && take(&c)) {
+			if (c.user_data == user_data)
+				return deliver(&c, out);
 			kept[nkept++] = c;
 		}
+		if (nkept == KEPT_MAX)
+			return false;
 		if (sys_cap_enter(1, CAPOS_TIMEOUT_NEVER) < 0)
 			return false;
 	}
 }
 
+uint32_t rt_ring_drain(void)
+{
+	uint32_t n = nkept;
+	struct capos_cqe c;
+	while (take(&c))
+		n++;
+	nkept = 0;
+	inflight = inflight > n ? inflight - n : 0;
+	return n;
+}
+
 int rt_submit_wait(struct capos_sqe *sqe, struct capos_cqe *out)
 {
 	sqe->user_data = rt_ring_next_user_data();
-	while (!rt_ring_submit(sqe))
+	int r;
+	while ((r = rt_ring_submit(sqe)) == RT_SQ_FULL)
 		sys_cap_enter(0, 0);
+	if (r)
+		return r;
 	struct capos_cqe c;
 	if (!rt_ring_wait(sqe->user_data, &c))
 		return CAPOS_E_BUSY;
@@ -81,15 +114,14 @@ int rt_submit_wait(struct capos_sqe *sqe, struct capos_cqe *out)
 	return c.result;
 }
 
-int rt_call(uint32_t cap, uint16_t method, const void *params, uint32_t params_len, void *buf,
+int rt_call(uint32_t cap, uint64_t interface_id, uint16_t method, void *buf, uint32_t params_len,
             uint32_t buf_cap, uint32_t *new_cap)
 {
-	if (params && params != buf)
-		memmove(buf, params, params_len);
 	struct capos_sqe sqe = {
 		.opcode = CAPOS_OP_CALL,
 		.method = method,
 		.cap = cap,
+		.interface_id = interface_id,
 		.buf = (uint64_t)(uintptr_t)buf,
 		.params_len = params_len,
 		.buf_cap = buf_cap,
@@ -97,21 +129,18 @@ int rt_call(uint32_t cap, uint16_t method, const void *params, uint32_t params_l
 	struct capos_cqe c = { 0 };
 	int r = rt_submit_wait(&sqe, &c);
 	if (new_cap)
-		*new_cap = c.cap;
+		*new_cap = r >= 0 ? c.cap : 0;
 	return r;
+}
+
+int capnp_client_transport(struct capnp_client *cl, uint32_t cap, uint64_t interface_id, uint16_t method,
+                           uint32_t params_bytes)
+{
+	return rt_call(cap, interface_id, method, cl->buf, params_bytes, cl->buf_bytes, &cl->new_cap);
 }
 
 int rt_release(uint32_t cap)
 {
 	struct capos_sqe sqe = { .opcode = CAPOS_OP_RELEASE, .cap = cap };
 	return rt_submit_wait(&sqe, 0);
-}
-
-int rt_handle_close(struct rt_handle *h)
-{
-	if (!h->cap)
-		return CAPOS_OK;
-	int r = rt_release(h->cap);
-	h->cap = 0;
-	return r;
 }

@@ -40,7 +40,7 @@ uint32_t rt_capset_find(const char *name, uint64_t interface_id)
 	const struct capos_capset *cs = rt.capset;
 	for (uint32_t i = 0; i < cs->count && i < CAPOS_CAPSET_MAX; i++) {
 		const struct capos_capset_entry *e = &cs->entries[i];
-		if (!strncmp(e->name, name, CAPOS_CAPSET_NAME_MAX) && (!interface_id || e->interface_id == interface_id))
+		if (!strncmp(e->name, name, CAPOS_CAPSET_NAME_MAX) && e->interface_id == interface_id)
 			return e->cap;
 	}
 	return 0;

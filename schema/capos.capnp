@@ -54,9 +54,12 @@ interface FrameAllocator {
   # quota.
   free @1 (phys :UInt64, count :UInt32) -> () $needs(.FrameAllocator.rightFree);
   # Returns frames this caller was granted.
-  stats @2 () -> (totalFrames :UInt64, freeFrames :UInt64, grantedFrames :UInt64)
+  stats @2 () -> (totalFrames :UInt64, freeFrames :UInt64, grantedFrames :UInt64,
+                  kernelMemoryUsed :UInt64, kernelMemoryLimit :UInt64, heapFrames :UInt64)
       $needs(.FrameAllocator.rightStats);
-  # grantedFrames: frames currently granted to this caller.
+  # The frame ledger. grantedFrames: frames currently granted to this
+  # caller; kernelMemoryUsed/Limit: the caller's kernel-memory account;
+  # heapFrames: frames the kernel heap holds.
 }
 
 interface VirtualMemory {

@@ -13,12 +13,19 @@ enum capos_syscall {
 	 * waiting in the CQ or timeout_ns nanoseconds pass. timeout_ns 0 never
 	 * blocks; CAPOS_TIMEOUT_NEVER waits forever. Returns the number of SQEs
 	 * consumed, or a negative CAPOS_E_* error (CAPOS_E_BAD_ARGUMENT for
-	 * min_complete larger than the CQ). */
+	 * min_complete larger than the CQ). It also stops taking submissions
+	 * while the CQ has no room for their completions, and once it has
+	 * validated a bounded amount of params (RING_ENTER_WORK_WORDS in
+	 * kernel/ring.h), so one call holds the CPU for a bounded time. */
 	CAPOS_SYS_CAP_ENTER = 0,
 	/* exit(code): ends the process; never returns. */
 	CAPOS_SYS_EXIT = 1,
 };
 
 #define CAPOS_TIMEOUT_NEVER UINT64_MAX
+
+/* Exit codes the kernel gives a process that did not exit by itself. */
+#define CAPOS_EXIT_FAULT (-1)  /* killed for a fault in user mode */
+#define CAPOS_EXIT_KILLED (-9) /* ProcessHandle.kill, its last handle released, or init's end */
 
 #endif

@@ -1,4 +1,6 @@
-/* BootPackage: list, stat and read files of the boot package. */
+/* BootPackage: list, stat and read files of the boot package. Every method
+ * only reads, so a results buffer too small for the variable-size results
+ * fails TOO_BIG having changed nothing. */
 #include "kernel/cap/boot_package.h"
 
 #include "capos/capos.capnp.h"
@@ -8,6 +10,7 @@
 #include "lib/tar.h"
 
 #define MANIFEST_NAME "manifest.bin"
+#define NAME_MAX_BYTES 256
 
 static const void *archive;
 static uint64_t archive_len;
@@ -32,15 +35,39 @@ bool boot_package_find(const char *name, const void **data, uint64_t *len)
 	return true;
 }
 
-static int do_list(struct call *c)
+/* Finds the file a Text parameter names. */
+static int find_named(struct capnp_call *call, struct capnp_text t, const void **data, uint64_t *size)
 {
+	char name[NAME_MAX_BYTES];
+	if (capnp_msg_error(call->params))
+		return CAPOS_E_BAD_MESSAGE;
+	if (!call_text(t, name, sizeof name))
+		return CAPOS_E_BAD_ARGUMENT;
+	return boot_package_find(name, data, size) ? CAPOS_OK : CAPOS_E_NOT_FOUND;
+}
+
+static int bp_manifest(void *self, struct capnp_call *call, capos_BootPackage_manifest_Params params,
+                       capos_BootPackage_manifest_Results_builder results)
+{
+	(void)self, (void)call, (void)params;
+	const void *data;
+	uint64_t size;
+	if (!boot_package_find(MANIFEST_NAME, &data, &size))
+		return CAPOS_E_NOT_FOUND;
+	capos_BootPackage_manifest_Results_set_manifest(results, data, size);
+	return CAPOS_OK;
+}
+
+static int bp_list(void *self, struct capnp_call *call, capos_BootPackage_list_Params params,
+                   capos_BootPackage_list_Results_builder results)
+{
+	(void)self, (void)call, (void)params;
 	uint32_t n = 0;
 	size_t off = 0;
 	struct tar_entry e;
 	while (tar_next(archive, archive_len, &off, &e) == TAR_OK)
 		n += e.type != '5';
-	struct capnp_lb names =
-		capos_BootPackage_list_Results_init_names(capos_BootPackage_list_Results_init_root(c->results), n);
+	struct capnp_lb names = capos_BootPackage_list_Results_init_names(results, n);
 	off = 0;
 	for (uint32_t i = 0; i < n && tar_next(archive, archive_len, &off, &e) == TAR_OK;)
 		if (e.type != '5')
@@ -48,64 +75,54 @@ static int do_list(struct call *c)
 	return CAPOS_OK;
 }
 
-static int do_read(struct call *c)
+static int bp_stat(void *self, struct capnp_call *call, capos_BootPackage_stat_Params params,
+                   capos_BootPackage_stat_Results_builder results)
 {
-	capos_BootPackage_read_Params p = capos_BootPackage_read_Params_root(c->params);
-	char name[256];
+	(void)self;
 	const void *data;
 	uint64_t size;
-	if (!call_text(capos_BootPackage_read_Params_get_name(p), name, sizeof name))
-		return CAPOS_E_BAD_ARGUMENT;
-	if (!boot_package_find(name, &data, &size))
-		return CAPOS_E_NOT_FOUND;
-	uint64_t offset = capos_BootPackage_read_Params_get_offset(p);
+	int err = find_named(call, capos_BootPackage_stat_Params_get_name(params), &data, &size);
+	if (!err)
+		capos_BootPackage_stat_Results_set_size(results, size);
+	return err;
+}
+
+static int bp_read(void *self, struct capnp_call *call, capos_BootPackage_read_Params params,
+                   capos_BootPackage_read_Results_builder results)
+{
+	(void)self;
+	const void *data;
+	uint64_t size;
+	int err = find_named(call, capos_BootPackage_read_Params_get_name(params), &data, &size);
+	if (err)
+		return err;
+	uint64_t offset = capos_BootPackage_read_Params_get_offset(params);
 	if (offset > size)
 		return CAPOS_E_BAD_ARGUMENT;
-	uint64_t n = capos_BootPackage_read_Params_get_length(p);
+	uint64_t n = capos_BootPackage_read_Params_get_length(params);
 	if (n > size - offset)
 		n = size - offset;
-	capos_BootPackage_read_Results_builder r = capos_BootPackage_read_Results_init_root(c->results);
-	if (capos_BootPackage_read_Results_set_data(r, (const uint8_t *)data + offset, n) != CAPNP_OK)
-		return CAPOS_E_TOO_BIG;
+	capos_BootPackage_read_Results_set_data(results, (const uint8_t *)data + offset, n);
 	return CAPOS_OK;
 }
 
+static const struct capos_BootPackage_server server = {
+	.manifest = bp_manifest,
+	.list = bp_list,
+	.stat = bp_stat,
+	.read = bp_read,
+};
+
 static int boot_package_call(struct kobject *o, struct call *c)
 {
-	(void)o;
-	char name[256];
-	const void *data;
-	uint64_t size;
-	switch (c->method) {
-	case capos_BootPackage_manifest_ORDINAL:
-		if (!boot_package_find(MANIFEST_NAME, &data, &size))
-			return CAPOS_E_NOT_FOUND;
-		if (capos_BootPackage_manifest_Results_set_manifest(
-			    capos_BootPackage_manifest_Results_init_root(c->results), data, size) != CAPNP_OK)
-			return CAPOS_E_TOO_BIG;
-		return CAPOS_OK;
-	case capos_BootPackage_list_ORDINAL:
-		return do_list(c);
-	case capos_BootPackage_stat_ORDINAL:
-		if (!call_text(capos_BootPackage_stat_Params_get_name(capos_BootPackage_stat_Params_root(c->params)),
-		                  name, sizeof name))
-			return CAPOS_E_BAD_ARGUMENT;
-		if (!boot_package_find(name, &data, &size))
-			return CAPOS_E_NOT_FOUND;
-		capos_BootPackage_stat_Results_set_size(capos_BootPackage_stat_Results_init_root(c->results), size);
-		return CAPOS_OK;
-	default:
-		return do_read(c);
-	}
+	return capos_BootPackage_dispatch(&server, o, &c->base);
 }
 
 static const struct kobject_ops boot_package_ops = {
-	.name = "BootPackage",
-	.interface_id = capos_BootPackage_ID,
-	.method_count = capos_BootPackage_METHOD_COUNT,
+	.iface = &capos_BootPackage_interface,
 	.call = boot_package_call,
 };
 
-static struct kobject boot_package = { &boot_package_ops, 1 };
+static struct kobject boot_package = KOBJECT_STATIC(&boot_package_ops);
 
 struct kobject *boot_package_object(void) { return &boot_package; }

@@ -1,5 +1,4 @@
-/* Console: text output to the kernel's serial console. Default rights: all
- * (there is only one operation). */
+/* Console: text output to the kernel's serial console. */
 #include "capos/capos.capnp.h"
 #include "include/capos/ring.h"
 #include "kernel/cap/kobject.h"
@@ -7,28 +6,47 @@
 
 #define CONSOLE_MAX_TEXT 4096u /* per call: longer text is refused, not cut */
 
-static int console_call(struct kobject *o, struct call *c)
+/* Decode for write and writeLine: the text, bounded. */
+static int decode_text(struct capnp_call *call, struct capnp_text text)
 {
-	(void)o;
-	/* write and writeLine have the same params layout. */
-	capos_Console_write_Params params = capos_Console_write_Params_root(c->params);
-	struct capnp_text text = capos_Console_write_Params_get_text(params);
-	if (capnp_msg_error(c->params))
+	if (capnp_msg_error(call->params))
 		return CAPOS_E_BAD_MESSAGE;
 	if (text.len > CONSOLE_MAX_TEXT)
 		return CAPOS_E_BAD_ARGUMENT;
-	kprintf("%.*s%s", (int)text.len, text.str ? text.str : "",
-	        c->method == capos_Console_writeLine_ORDINAL ? "\n" : "");
 	return CAPOS_OK;
 }
 
+static int console_write(void *self, struct capnp_call *call, capos_Console_write_Params params,
+                         capos_Console_write_Results_builder results)
+{
+	(void)self, (void)results;
+	struct capnp_text text = capos_Console_write_Params_get_text(params);
+	int err = decode_text(call, text);
+	if (!err)
+		kprintf("%.*s", (int)text.len, text.str ? text.str : "");
+	return err;
+}
+
+static int console_write_line(void *self, struct capnp_call *call, capos_Console_writeLine_Params params,
+                              capos_Console_writeLine_Results_builder results)
+{
+	(void)self, (void)results;
+	struct capnp_text text = capos_Console_writeLine_Params_get_text(params);
+	int err = decode_text(call, text);
+	if (!err)
+		kprintf("%.*s\n", (int)text.len, text.str ? text.str : "");
+	return err;
+}
+
+static const struct capos_Console_server server = { .write = console_write, .writeLine = console_write_line };
+
+static int console_call(struct kobject *o, struct call *c) { return capos_Console_dispatch(&server, o, &c->base); }
+
 static const struct kobject_ops console_ops = {
-	.name = "Console",
-	.interface_id = capos_Console_ID,
-	.method_count = capos_Console_METHOD_COUNT,
+	.iface = &capos_Console_interface,
 	.call = console_call,
 };
 
-static struct kobject console = { &console_ops, 1 };
+static struct kobject console = KOBJECT_STATIC(&console_ops);
 
 struct kobject *console_object(void) { return &console; }

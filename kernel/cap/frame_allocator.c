@@ -1,84 +1,100 @@
-/* FrameAllocator: physical frame grants, recorded against the caller and
- * reclaimed when it exits; stats report the allocator's state (the ledger
- * the teardown tests compare). */
+/* FrameAllocator: physical frame grants, recorded against the caller,
+ * charged to its kernel-memory account and reclaimed when it exits; stats
+ * report the allocator's state (the ledger the teardown tests compare). */
 #include "capos/capos.capnp.h"
 #include "include/capos/ring.h"
 #include "kernel/cap/kobject.h"
+#include "kernel/kmem.h"
 #include "kernel/mem/frame.h"
 #include "kernel/mem/kheap.h"
 #include "kernel/mem/layout.h"
 #include "kernel/process.h"
 #include "lib/mem.h"
 
-#define RIGHT_ALLOC 1u
-#define RIGHT_FREE 2u
+#define GRANTS_BYTES (PROCESS_MAX_FRAME_GRANTS * sizeof(uint64_t))
 
-static int do_alloc(struct call *c)
+static int fa_alloc(void *self, struct capnp_call *call, capos_FrameAllocator_alloc_Params params,
+                    capos_FrameAllocator_alloc_Results_builder results)
 {
-	struct process *p = c->caller;
-	capos_FrameAllocator_alloc_Params a = capos_FrameAllocator_alloc_Params_root(c->params);
-	if (!(c->slot->rights & RIGHT_ALLOC))
-		return CAPOS_E_PERMISSION_DENIED;
-	if (capos_FrameAllocator_alloc_Params_get_count(a) != 1)
+	(void)self;
+	struct process *p = call_of(call)->caller;
+	/* Decode: every check before anything is taken. */
+	if (capos_FrameAllocator_alloc_Params_get_count(params) != 1)
 		return CAPOS_E_BAD_ARGUMENT; /* one frame per call until contiguous runs exist */
 	if (p->nframe_grants >= PROCESS_MAX_FRAME_GRANTS)
-		return CAPOS_E_BAD_ARGUMENT;
-	if (!p->frame_grants && !(p->frame_grants = kzalloc(PROCESS_MAX_FRAME_GRANTS * sizeof(uint64_t))))
-		return CAPOS_E_NO_MEMORY;
+		return CAPOS_E_LIMIT_EXCEEDED;
+	uint64_t cost = PAGE_SIZE + (p->frame_grants ? 0 : GRANTS_BYTES);
+	if (!kmem_room(p->kmem, cost))
+		return CAPOS_E_LIMIT_EXCEEDED;
 	uint64_t pa = frame_alloc();
 	if (!pa)
 		return CAPOS_E_NO_MEMORY;
+	int err;
+	if (!p->frame_grants && !(p->frame_grants = kmem_zalloc(p->kmem, GRANTS_BYTES, &err))) {
+		frame_free(pa);
+		return err;
+	}
+	/* Invoke: cannot fail (the results size was checked by the ring). */
+	kmem_charge(p->kmem, PAGE_SIZE);
 	memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	p->frame_grants[p->nframe_grants++] = pa;
-	capos_FrameAllocator_alloc_Results_set_phys(capos_FrameAllocator_alloc_Results_init_root(c->results), pa);
+	capos_FrameAllocator_alloc_Results_set_phys(results, pa);
 	return CAPOS_OK;
 }
 
-static int do_free(struct call *c)
+static int fa_free(void *self, struct capnp_call *call, capos_FrameAllocator_free_Params params,
+                   capos_FrameAllocator_free_Results_builder results)
 {
-	struct process *p = c->caller;
-	capos_FrameAllocator_free_Params f = capos_FrameAllocator_free_Params_root(c->params);
-	uint64_t pa = capos_FrameAllocator_free_Params_get_phys(f);
-	if (!(c->slot->rights & RIGHT_FREE))
-		return CAPOS_E_PERMISSION_DENIED;
-	if (capos_FrameAllocator_free_Params_get_count(f) != 1)
+	(void)self, (void)results;
+	struct process *p = call_of(call)->caller;
+	uint64_t pa = capos_FrameAllocator_free_Params_get_phys(params);
+	if (capos_FrameAllocator_free_Params_get_count(params) != 1)
 		return CAPOS_E_BAD_ARGUMENT;
 	for (uint32_t i = 0; i < p->nframe_grants; i++) {
 		if (p->frame_grants[i] == pa) {
 			p->frame_grants[i] = p->frame_grants[--p->nframe_grants];
 			frame_free(pa);
+			kmem_uncharge(p->kmem, PAGE_SIZE);
+			if (!p->nframe_grants) { /* the ledger returns to where it was */
+				kmem_free(p->kmem, p->frame_grants, GRANTS_BYTES);
+				p->frame_grants = 0;
+			}
 			return CAPOS_OK;
 		}
 	}
 	return CAPOS_E_BAD_ARGUMENT; /* not a frame this caller holds */
 }
 
+static int fa_stats(void *self, struct capnp_call *call, capos_FrameAllocator_stats_Params params,
+                    capos_FrameAllocator_stats_Results_builder r)
+{
+	(void)self, (void)params;
+	capos_FrameAllocator_stats_Results_set_totalFrames(r, frame_total_usable());
+	capos_FrameAllocator_stats_Results_set_freeFrames(r, frame_free_count());
+	struct process *p = call_of(call)->caller;
+	capos_FrameAllocator_stats_Results_set_grantedFrames(r, p->nframe_grants);
+	capos_FrameAllocator_stats_Results_set_kernelMemoryUsed(r, p->kmem->q.used);
+	capos_FrameAllocator_stats_Results_set_kernelMemoryLimit(r, p->kmem->q.limit);
+	capos_FrameAllocator_stats_Results_set_heapFrames(r, kheap_frames());
+	return CAPOS_OK;
+}
+
+static const struct capos_FrameAllocator_server server = {
+	.alloc = fa_alloc,
+	.free = fa_free,
+	.stats = fa_stats,
+};
+
 static int frame_allocator_call(struct kobject *o, struct call *c)
 {
-	(void)o;
-	switch (c->method) {
-	case capos_FrameAllocator_alloc_ORDINAL:
-		return do_alloc(c);
-	case capos_FrameAllocator_free_ORDINAL:
-		return do_free(c);
-	default: {
-		capos_FrameAllocator_stats_Results_builder r =
-			capos_FrameAllocator_stats_Results_init_root(c->results);
-		capos_FrameAllocator_stats_Results_set_totalFrames(r, frame_total_usable());
-		capos_FrameAllocator_stats_Results_set_freeFrames(r, frame_free_count());
-		capos_FrameAllocator_stats_Results_set_grantedFrames(r, c->caller->nframe_grants);
-		return CAPOS_OK;
-	}
-	}
+	return capos_FrameAllocator_dispatch(&server, o, &c->base);
 }
 
 static const struct kobject_ops frame_allocator_ops = {
-	.name = "FrameAllocator",
-	.interface_id = capos_FrameAllocator_ID,
-	.method_count = capos_FrameAllocator_METHOD_COUNT,
+	.iface = &capos_FrameAllocator_interface,
 	.call = frame_allocator_call,
 };
 
-static struct kobject frame_allocator = { &frame_allocator_ops, 1 };
+static struct kobject frame_allocator = KOBJECT_STATIC(&frame_allocator_ops);
 
 struct kobject *frame_allocator_object(void) { return &frame_allocator; }

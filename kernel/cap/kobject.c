@@ -1,4 +1,4 @@
-/* Reference counting and the one way capabilities enter a table. */
+/* Reference counting and the one way capabilities enter and leave a table. */
 #include "kernel/cap/kobject.h"
 
 #include "include/capos/ring.h"
@@ -14,10 +14,32 @@ void kobject_put(struct kobject *o)
 
 int cap_grant(struct process *p, struct kobject *o, uint32_t rights, uint64_t badge, cap_id *out)
 {
-	if (cap_table_insert(&p->caps, o, o->ops->interface_id, rights, badge, out) != CAP_OK)
+	if (cap_table_insert(&p->caps, o, o->ops->iface->id, rights, badge, out) != CAP_OK)
 		return CAPOS_E_TABLE_FULL;
 	kobject_get(o);
+	o->caps++;
 	return CAPOS_OK;
+}
+
+void cap_drop(struct cap_slot *removed)
+{
+	struct kobject *o = removed->object;
+	KASSERT(o->caps > 0, "a released slot was counted");
+	if (--o->caps == 0 && o->ops->last_cap)
+		o->ops->last_cap(o);
+	kobject_put(o);
+}
+
+int cap_error(int err)
+{
+	switch (err) {
+	case CAP_ERR_STALE: return CAPOS_E_STALE_CAP;
+	case CAP_ERR_WRONG_INTERFACE: return CAPOS_E_WRONG_INTERFACE;
+	case CAP_ERR_RIGHTS: return CAPOS_E_PERMISSION_DENIED;
+	case CAP_ERR_FULL: return CAPOS_E_TABLE_FULL;
+	case CAP_ERR_RESERVED: return CAPOS_E_RESERVED_CAP;
+	default: return CAPOS_E_BAD_CAP;
+	}
 }
 
 bool call_text(struct capnp_text t, char *out, size_t cap)
@@ -33,5 +55,5 @@ bool call_text(struct capnp_text t, char *out, size_t cap)
 
 bool call_results_fit(const struct call *c, uint32_t bytes)
 {
-	return (uint64_t)c->results->cap_words * 8 >= bytes;
+	return (uint64_t)c->base.results->cap_words * 8 >= bytes;
 }

@@ -14,42 +14,57 @@
 #include "lib/cap_table.h"
 #include "lib/capnp/capnp.h"
 #include "lib/capnp/capnp_build.h"
+#include "lib/capnp/iface.h"
 
 struct process;
 struct kobject;
 
 /* One CALL, decoded and checked by the ring before it reaches an object:
- * the slot was looked up, params copied into the kernel and validated as a
- * Cap'n Proto message, the results arena allocated. */
+ * the capability was looked up, its interface, the method and the rights
+ * the method needs were checked against the generated method table,
+ * params were copied into the kernel and validated as a Cap'n Proto
+ * message, and a results arena that fits the method's fixed-size results
+ * was set up. base is what the generated dispatch skeleton sees; handlers
+ * get the rest with call_of(). */
 struct call {
+	struct capnp_call base;
 	struct process *caller;
-	struct cap_slot *slot;          /* the caller's capability (badge, rights) */
-	uint16_t method;
-	struct capnp_msg *params;       /* validated */
-	struct capnp_builder *results;
-	cap_id new_cap;                 /* a capability the call created for the caller, or 0 */
+	struct cap_slot *slot;            /* the caller's capability (badge, rights) */
+	cap_id new_cap;                   /* a capability the call created for the caller, or 0 */
 	uint64_t user_data, buf, buf_cap; /* for calls that complete later */
 };
 
-#define CAP_RIGHTS_ALL 0xFFFFFFFFu
+static inline struct call *call_of(struct capnp_call *c)
+{
+	return (struct call *)((char *)c - __builtin_offsetof(struct call, base));
+}
 
-/* What a method returns: CAPOS_OK (results built), a negative CAPOS_E_*
- * error, or CALL_PENDING: the object took over the call and will finish it
- * with ring_complete_later. */
+/* What a method handler returns: CAPOS_OK (results built), a negative
+ * CAPOS_E_* error (only from its decode step: nothing was changed), or
+ * CALL_PENDING: the object took over the call and will finish it with
+ * ring_complete_later (its CQ credit stays reserved until then). */
 #define CALL_PENDING 1
 
 struct kobject_ops {
-	const char *name;
-	uint64_t interface_id;
-	uint32_t method_count;
+	const struct capnp_interface *iface; /* generated from the schema */
+	/* Runs a checked call: normally the generated I_dispatch. */
 	int (*call)(struct kobject *o, struct call *c);
+	/* The last capability slot holding o was released (NULL: nothing to do). */
+	void (*last_cap)(struct kobject *o);
 	void (*destroy)(struct kobject *o); /* NULL: never destroyed (boot singletons) */
 };
 
+/* A kernel object. refs counts every reference (capability slots and the
+ * kernel's own); caps counts the capability slots alone, so an object can
+ * act when the last capability to it goes (a process dies with its last
+ * handle). */
 struct kobject {
 	const struct kobject_ops *ops;
 	uint32_t refs;
+	uint32_t caps;
 };
+
+#define KOBJECT_STATIC(ops_ptr) { (ops_ptr), 1, 0 }
 
 static inline struct kobject *kobject_get(struct kobject *o)
 {
@@ -63,12 +78,19 @@ void kobject_put(struct kobject *o);
  * CapId in *out, or CAPOS_E_TABLE_FULL. */
 int cap_grant(struct process *p, struct kobject *o, uint32_t rights, uint64_t badge, cap_id *out);
 
+/* Drops what a released slot held: its capability count (running the
+ * object's last_cap hook when it was the last) and its reference. */
+void cap_drop(struct cap_slot *removed);
+
+/* The error a failed cap_table lookup or release completes with. */
+int cap_error(int cap_table_err);
+
 /* Copies a Text parameter into a NUL-terminated string; false if it is
  * empty, does not fit in cap bytes, or contains a NUL. */
 bool call_text(struct capnp_text t, char *out, size_t cap);
 
-/* True if the results arena can hold at least bytes: methods with side
- * effects check this before acting, so their results cannot be lost. */
+/* True if the results arena can hold at least bytes: a method with
+ * variable-size results checks this in its decode step. */
 bool call_results_fit(const struct call *c, uint32_t bytes);
 
 /* The singletons created at boot. */

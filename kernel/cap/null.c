@@ -3,23 +3,30 @@
 #include "include/capos/ring.h"
 #include "kernel/cap/kobject.h"
 
-static int null_call(struct kobject *o, struct call *c)
+static int null_nop(void *self, struct capnp_call *call, capos_Null_nop_Params params,
+                    capos_Null_nop_Results_builder results)
 {
-	(void)o;
-	if (c->method == capos_Null_nop_ORDINAL)
-		return CAPOS_OK;
-	uint64_t v = capos_Null_echo_Params_get_value(capos_Null_echo_Params_root(c->params));
-	capos_Null_echo_Results_set_value(capos_Null_echo_Results_init_root(c->results), v);
+	(void)self, (void)call, (void)params, (void)results;
 	return CAPOS_OK;
 }
 
+static int null_echo(void *self, struct capnp_call *call, capos_Null_echo_Params params,
+                     capos_Null_echo_Results_builder results)
+{
+	(void)self, (void)call;
+	capos_Null_echo_Results_set_value(results, capos_Null_echo_Params_get_value(params));
+	return CAPOS_OK;
+}
+
+static const struct capos_Null_server server = { .nop = null_nop, .echo = null_echo };
+
+static int null_call(struct kobject *o, struct call *c) { return capos_Null_dispatch(&server, o, &c->base); }
+
 static const struct kobject_ops null_ops = {
-	.name = "Null",
-	.interface_id = capos_Null_ID,
-	.method_count = capos_Null_METHOD_COUNT,
+	.iface = &capos_Null_interface,
 	.call = null_call,
 };
 
-static struct kobject null_cap = { &null_ops, 1 };
+static struct kobject null_cap = KOBJECT_STATIC(&null_ops);
 
 struct kobject *null_object(void) { return &null_cap; }

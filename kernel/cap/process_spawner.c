@@ -1,12 +1,16 @@
 /* ProcessSpawner: creates processes from ELF binaries of the boot package,
  * granting them capabilities taken from the caller's own table — possibly
- * narrowed (fewer rights) or badged, never widened. Each binary is parsed
- * once; the parsed image backs every process made from it. */
+ * narrowed (fewer rights) or badged, never widened, and never re-badged
+ * (badges are write-once). The child's kernel-memory quota is carved out of
+ * the caller's. The first ELF_CACHE_SIZE binaries are parsed once and the
+ * parsed image backs every process made from them; others are parsed at
+ * each spawn. */
 #include "capos/capos.capnp.h"
 #include "include/capos/capset.h"
 #include "include/capos/ring.h"
 #include "kernel/cap/boot_package.h"
 #include "kernel/cap/kobject.h"
+#include "kernel/kmem.h"
 #include "kernel/log.h"
 #include "kernel/mem/kheap.h"
 #include "kernel/process.h"
@@ -14,7 +18,6 @@
 #include "lib/mem.h"
 
 #define ELF_CACHE_SIZE 32
-#define SPAWN_RESULTS_BYTES 64
 
 struct elf_cache_entry {
 	const void *data;
@@ -25,9 +28,10 @@ struct elf_cache_entry {
 static struct elf_cache_entry elf_cache[ELF_CACHE_SIZE];
 static uint32_t elf_cached;
 
-/* Parses the binary at data once; returns ELF_OK and the image, or the
- * parse error (cached too). */
-static int parsed_image(const void *data, uint64_t len, const struct elf_image **img)
+/* The parsed image of the binary at data: from the cache, parsed into the
+ * cache while it has room, or parsed into *scratch. Returns ELF_OK or the
+ * parse error. */
+static int parsed_image(const void *data, uint64_t len, struct elf_image *scratch, const struct elf_image **img)
 {
 	for (uint32_t i = 0; i < elf_cached; i++) {
 		if (elf_cache[i].data == data) {
@@ -35,7 +39,11 @@ static int parsed_image(const void *data, uint64_t len, const struct elf_image *
 			return elf_cache[i].err;
 		}
 	}
-	struct elf_cache_entry *e = &elf_cache[elf_cached < ELF_CACHE_SIZE ? elf_cached++ : ELF_CACHE_SIZE - 1];
+	if (elf_cached == ELF_CACHE_SIZE) {
+		*img = scratch;
+		return elf_parse(data, len, USER_MIN, USER_TLS_VA, scratch);
+	}
+	struct elf_cache_entry *e = &elf_cache[elf_cached++];
 	e->data = data;
 	e->err = elf_parse(data, len, USER_MIN, USER_TLS_VA, &e->img);
 	*img = &e->img;
@@ -51,13 +59,16 @@ static int check_grant(struct process *caller, capos_SpawnGrant sg, struct proce
 	uint32_t id;
 	if (capnp_ptr_cap(capos_SpawnGrant_get_cap(sg), &id) != CAPNP_OK)
 		return CAPOS_E_BAD_MESSAGE;
+	uint64_t interface_id = capos_SpawnGrant_get_interfaceId(sg);
 	struct cap_slot *slot;
-	int err = cap_table_lookup(&caller->caps, id, capos_SpawnGrant_get_interfaceId(sg), 0, &slot);
-	if (err == CAP_ERR_WRONG_INTERFACE)
-		return CAPOS_E_BAD_ARGUMENT;
+	int err = cap_table_lookup(&caller->caps, id, interface_id, 0, &slot);
 	if (err)
-		return err == CAP_ERR_STALE ? CAPOS_E_STALE_CAP : CAPOS_E_BAD_CAP;
+		return cap_error(err);
+	if (interface_id == 0)
+		return CAPOS_E_WRONG_INTERFACE; /* a grant names what it passes on */
 	uint64_t badge = capos_SpawnGrant_get_badge(sg);
+	if (badge && slot->badge && badge != slot->badge)
+		return CAPOS_E_PERMISSION_DENIED; /* badges are write-once */
 	g->object = slot->object;
 	g->interface_id = slot->interface_id;
 	g->rights = slot->rights & capos_SpawnGrant_get_rights(sg);
@@ -101,76 +112,98 @@ struct spawn_request {
 	char binary[128];
 	const void *elf;
 	const struct elf_image *img;
+	struct elf_image scratch;   /* the parsed image when the cache is full */
+	uint64_t kmem_limit;
 	struct process_grant grants[CAPOS_CAPSET_MAX];
 	uint32_t ngrants, argc, args_len;
 	char args[CAPOS_CAPSET_ARGS_MAX];
 };
 
 /* Decode: every check, no side effects. */
-static int decode(struct call *c, struct spawn_request *rq)
+static int decode(struct call *c, capos_ProcessSpawner_spawn_Params p, struct spawn_request *rq)
 {
-	capos_ProcessSpawner_spawn_Params p = capos_ProcessSpawner_spawn_Params_root(c->params);
+	struct capnp_msg *m = c->base.params;
 	if (!call_text(capos_ProcessSpawner_spawn_Params_get_name(p), rq->name, sizeof rq->name) ||
 	    !call_text(capos_ProcessSpawner_spawn_Params_get_binary(p), rq->binary, sizeof rq->binary))
-		return CAPOS_E_BAD_ARGUMENT;
+		return capnp_msg_error(m) ? CAPOS_E_BAD_MESSAGE : CAPOS_E_BAD_ARGUMENT;
 	capos_SpawnGrant_list grants = capos_ProcessSpawner_spawn_Params_get_grants(p);
 	struct capnp_list args = capos_ProcessSpawner_spawn_Params_get_args(p);
-	if (capnp_msg_error(c->params))
+	rq->kmem_limit = capos_ProcessSpawner_spawn_Params_get_kernelMemory(p);
+	if (!rq->kmem_limit)
+		rq->kmem_limit = KMEM_DEFAULT_CHILD;
+	if (capnp_msg_error(m))
 		return CAPOS_E_BAD_MESSAGE;
 	rq->ngrants = capos_SpawnGrant_list_len(grants);
 	rq->argc = capnp_list_len(&args);
 	if (rq->ngrants > CAPOS_CAPSET_MAX || rq->argc > CAPOS_CAPSET_ARGS_MAX / 2)
 		return CAPOS_E_BAD_ARGUMENT;
-	if (!call_results_fit(c, SPAWN_RESULTS_BYTES))
-		return CAPOS_E_TOO_BIG;
+	if (cap_table_full(&c->caller->caps))
+		return CAPOS_E_TABLE_FULL; /* no slot for the handle */
+	if (!kmem_room(c->caller->kmem, rq->kmem_limit))
+		return CAPOS_E_LIMIT_EXCEEDED;
 	uint64_t len;
 	if (!boot_package_find(rq->binary, &rq->elf, &len))
 		return CAPOS_E_NOT_FOUND;
-	if (parsed_image(rq->elf, len, &rq->img) != ELF_OK)
+	if (parsed_image(rq->elf, len, &rq->scratch, &rq->img) != ELF_OK)
 		return CAPOS_E_BAD_ELF;
 	int err = check_grants(c->caller, grants, rq->grants, rq->ngrants);
 	if (!err)
 		err = pack_args(args, rq->args, &rq->args_len);
-	if (!err && capnp_msg_error(c->params))
+	if (!err && capnp_msg_error(m))
 		err = CAPOS_E_BAD_MESSAGE;
 	return err;
 }
 
-static int spawner_call(struct kobject *o, struct call *c)
+/* Invoke: creates the child (which fails cleanly, leaving nothing behind)
+ * and hands the caller its handle (a free slot was checked). */
+static int spawn(struct call *c, const struct spawn_request *rq, capos_ProcessSpawner_spawn_Results_builder r)
 {
-	(void)o;
-	struct spawn_request *rq = kmalloc(sizeof(*rq));
-	if (!rq)
-		return CAPOS_E_NO_MEMORY;
-	int err = decode(c, rq);
-	struct process *child = 0;
-	cap_id handle = 0;
-	if (!err)
-		child = process_spawn(rq->name, rq->elf, rq->img, rq->grants, rq->ngrants, rq->args, rq->args_len,
-		                      rq->argc, &err);
-	if (child) {
-		err = cap_grant(c->caller, &child->obj, CAP_RIGHTS_ALL, 0, &handle);
-		if (err)
-			process_exit(child, -1);
-		kobject_put(&child->obj); /* the spawn's reference; the handle keeps its own */
-	}
-	kfree(rq);
-	if (err)
+	struct spawn_spec spec = {
+		.name = rq->name, .elf = rq->elf, .img = rq->img, .grants = rq->grants, .ngrants = rq->ngrants,
+		.args = rq->args, .args_len = rq->args_len, .argc = rq->argc,
+		.parent_kmem = c->caller->kmem, .kmem_limit = rq->kmem_limit,
+	};
+	int err;
+	struct process *child = process_spawn(&spec, &err);
+	if (!child)
 		return err;
-	capos_ProcessSpawner_spawn_Results_builder r = capos_ProcessSpawner_spawn_Results_init_root(c->results);
-	capos_ProcessSpawner_spawn_Results_set_handle(r, handle);
+	cap_id handle;
+	KASSERT(cap_grant(c->caller, &child->obj, capos_ProcessHandle_RIGHTS, 0, &handle) == CAPOS_OK,
+	        "the caller's table had a free slot");
+	kobject_put(&child->obj); /* the spawn's reference; the handle keeps its own */
+	capos_ProcessSpawner_spawn_Results_set_handle_cap(r, (capos_ProcessHandle){ handle });
 	capos_ProcessSpawner_spawn_Results_set_pid(r, child->pid);
 	c->new_cap = handle;
 	return CAPOS_OK;
 }
 
+static int spawner_spawn(void *self, struct capnp_call *call, capos_ProcessSpawner_spawn_Params params,
+                         capos_ProcessSpawner_spawn_Results_builder results)
+{
+	(void)self;
+	struct call *c = call_of(call);
+	struct spawn_request *rq = kmalloc(sizeof(*rq));
+	if (!rq)
+		return CAPOS_E_NO_MEMORY;
+	int err = decode(c, params, rq);
+	if (!err)
+		err = spawn(c, rq, results);
+	kfree(rq);
+	return err;
+}
+
+static const struct capos_ProcessSpawner_server server = { .spawn = spawner_spawn };
+
+static int spawner_call(struct kobject *o, struct call *c)
+{
+	return capos_ProcessSpawner_dispatch(&server, o, &c->base);
+}
+
 static const struct kobject_ops spawner_ops = {
-	.name = "ProcessSpawner",
-	.interface_id = capos_ProcessSpawner_ID,
-	.method_count = capos_ProcessSpawner_METHOD_COUNT,
+	.iface = &capos_ProcessSpawner_interface,
 	.call = spawner_call,
 };
 
-static struct kobject spawner = { &spawner_ops, 1 };
+static struct kobject spawner = KOBJECT_STATIC(&spawner_ops);
 
 struct kobject *spawner_object(void) { return &spawner; }

@@ -1,37 +1,55 @@
 /* User address spaces (see aspace.h). */
 #include "kernel/mem/aspace.h"
 
+#include "include/capos/ring.h"
+#include "kernel/kmem.h"
+#include "kernel/log.h"
 #include "kernel/mem/frame.h"
 #include "kernel/mem/layout.h"
 #include "kernel/mem/vm.h"
 #include "lib/mem.h"
 
-bool aspace_create(struct aspace *as)
+/* A mapping needs at most the page and three tables (PDPT, PD, PT). */
+#define MAP_WORST_FRAMES 4
+
+/* Charges the frames taken since before was read (they exist already). */
+static void charge_taken(struct aspace *as, uint64_t before)
 {
+	uint64_t taken = before - frame_free_count();
+	as->frames += taken;
+	KASSERT(kmem_charge(as->kmem, taken * PAGE_SIZE), "room for the worst case was checked first");
+}
+
+int aspace_create(struct aspace *as, struct kmem *kmem)
+{
+	*as = (struct aspace){ .kmem = kmem };
+	if (!kmem_room(kmem, PAGE_SIZE))
+		return CAPOS_E_LIMIT_EXCEEDED;
 	uint64_t before = frame_free_count();
 	as->root = vm_new_root();
-	as->frames = before - frame_free_count();
-	return as->root != 0;
+	charge_taken(as, before);
+	return as->root ? CAPOS_OK : CAPOS_E_NO_MEMORY;
 }
 
 int aspace_map_new(struct aspace *as, uintptr_t va, unsigned flags, uint64_t *pa)
 {
 	if (!user_range_ok(va, PAGE_SIZE) || (va & (PAGE_SIZE - 1)))
-		return VM_ERR_ALIGN;
+		return CAPOS_E_BAD_ARGUMENT;
+	if (!kmem_room(as->kmem, MAP_WORST_FRAMES * PAGE_SIZE))
+		return CAPOS_E_LIMIT_EXCEEDED;
 	uint64_t before = frame_free_count();
 	uint64_t frame = frame_alloc();
 	if (!frame)
-		return VM_ERR_NOMEM;
+		return CAPOS_E_NO_MEMORY;
 	memset(phys_to_virt(frame), 0, PAGE_SIZE);
 	int err = vm_map(as->root, va, frame, flags | VM_USER);
-	if (err) {
+	if (err)
 		frame_free(frame);
-		as->frames += before - frame_free_count(); /* tables made before the failure */
-		return err;
-	}
-	as->frames += before - frame_free_count();
+	charge_taken(as, before); /* tables made before a failure stay with the space */
+	if (err)
+		return err == VM_ERR_NOMEM ? CAPOS_E_NO_MEMORY : CAPOS_E_BAD_ARGUMENT;
 	*pa = frame;
-	return VM_OK;
+	return CAPOS_OK;
 }
 
 void aspace_destroy(struct aspace *as)
@@ -41,6 +59,7 @@ void aspace_destroy(struct aspace *as)
 	uint64_t freed = vm_free_user_half(as->root);
 	frame_free(as->root);
 	as->frames -= freed + 1;
+	kmem_uncharge(as->kmem, (freed + 1) * PAGE_SIZE);
 	as->root = 0;
 }
 

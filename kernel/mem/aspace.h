@@ -10,20 +10,26 @@
 #define USER_MIN 0x10000ull               /* the null region below stays unmapped */
 #define USER_MAX 0x0000800000000000ull    /* end of the lower half */
 
+struct kmem;
+
 struct aspace {
-	uint64_t root;   /* PML4, physical */
-	uint64_t frames; /* frames this address space owns: pages and tables */
+	uint64_t root;      /* PML4, physical */
+	uint64_t frames;    /* frames this address space owns: pages and tables */
+	struct kmem *kmem;  /* every frame is charged to it */
 };
 
-/* Creates an empty address space. Returns false when out of memory. */
-bool aspace_create(struct aspace *as);
+/* Creates an empty address space whose frames are charged to kmem.
+ * Returns CAPOS_OK, CAPOS_E_LIMIT_EXCEEDED or CAPOS_E_NO_MEMORY. */
+int aspace_create(struct aspace *as, struct kmem *kmem);
 
 /* Maps a fresh zeroed frame at va (page-aligned user address) with vm flags
- * (VM_USER is implied); stores its physical address in *pa. Returns a
- * VM_ERR_* code. */
+ * (VM_USER is implied); stores its physical address in *pa. Returns
+ * CAPOS_OK, CAPOS_E_LIMIT_EXCEEDED (the account cannot pay for the page
+ * and the tables it may need), CAPOS_E_NO_MEMORY or CAPOS_E_BAD_ARGUMENT
+ * (va unaligned, outside user space, or already mapped). */
 int aspace_map_new(struct aspace *as, uintptr_t va, unsigned flags, uint64_t *pa);
 
-/* Frees every user frame and page table and the root. */
+/* Frees every user frame and page table and the root, uncharging them. */
 void aspace_destroy(struct aspace *as);
 
 /* True if [va, va+len) lies inside [USER_MIN, USER_MAX) without overflow. */

@@ -16,6 +16,8 @@ void *kzalloc(size_t size);
 void kfree(void *p);
 
 struct heap_stats kheap_stats(void);
+/* Frames the heap holds now (the frame ledger's kernel-heap share). */
+uint64_t kheap_frames(void);
 bool kheap_check(void);
 
 #endif
