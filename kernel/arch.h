@@ -31,8 +31,12 @@ void arch_enable_protections(void);
 /* Switches the MMU to the page tables rooted at root (physical). */
 void arch_vm_activate(uint64_t root);
 
-/* Interrupt controller and periodic timer. use_pit forces the PIT path. */
-void arch_timer_init(uint32_t hz, bool use_pit);
+/* Interrupt controller and periodic timer. device names one of the
+ * architecture's timers (timer= on the command line; "" for the default);
+ * arch_timer_devices lists the names, for messages. */
+bool arch_timer_device_known(const char *device);
+const char *arch_timer_devices(void);
+void arch_timer_init(uint32_t hz, const char *device);
 const char *arch_timer_source(void);
 
 /* A time source independent of the tick: busy-waits ms milliseconds on the
@@ -68,6 +72,21 @@ _Noreturn void arch_switch_first(struct arch_thread *to, uint64_t to_root);
 /* Tells an emulator to exit with code (isa-debug-exit); then halts forever.
  * On real hardware it just halts. */
 _Noreturn void arch_halt(uint32_t code);
+
+/* Fault injection for the kernel self-tests (kernel/ktest.c): an invalid
+ * instruction; an instruction fault with an unusable stack pointer (a
+ * double fault); fn called on the stack whose top is given. */
+void arch_invalid_opcode(void);
+void arch_fault_on_bad_stack(void);
+void arch_call_on_stack(uintptr_t top, void (*fn)(void));
+
+/* Thread-local storage of a user thread: where a TLS block of memsz bytes
+ * aligned to align goes when the TLS area starts at base, and the thread
+ * pointer. *block is the block's first byte, *tp the thread pointer (its
+ * first word holds itself), *area_bytes how much of the area from base the
+ * block and the thread control block need. */
+void arch_tls_layout(uint64_t base, uint64_t memsz, uint64_t align, uint64_t *block, uint64_t *tp,
+                     uint64_t *area_bytes);
 
 /* Walks the frame-pointer chain starting at frame (NULL: the caller's) and
  * prints up to max return addresses. */

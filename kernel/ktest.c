@@ -36,7 +36,7 @@ static void __attribute__((noinline)) ktest_divide_error(void)
 static void ktest_invalid_opcode(void)
 {
 	kprintf("ktest: executing ud2\n");
-	__asm__ volatile("ud2");
+	arch_invalid_opcode();
 }
 
 static void ktest_general_protection(void)
@@ -69,7 +69,7 @@ static void ktest_execute_data(void)
 static void ktest_double_fault(void)
 {
 	kprintf("ktest: faulting with an unmapped stack (expect #DF on its IST stack)\n");
-	__asm__ volatile("movq $0xdead0000, %rsp\n\tud2");
+	arch_fault_on_bad_stack();
 }
 
 static void ktest_panic(void) { panic("ktest requested a panic"); }
@@ -91,10 +91,7 @@ static void ktest_kstack_guard(void)
 	void *stack = kstack_alloc();
 	KASSERT(stack, "a kernel stack is available");
 	kprintf("ktest: overflowing a kernel stack at %p (guard page below; expect #DF on its IST stack)\n", stack);
-	__asm__ volatile("movq %0, %%rsp\n\tcall *%1"
-	                 :
-	                 : "r"((uintptr_t)stack + KSTACK_SIZE), "r"(overflow_entry)
-	                 : "memory");
+	arch_call_on_stack((uintptr_t)stack + KSTACK_SIZE, overflow_entry);
 }
 
 /* Maps a fresh frame at USER_TEST_VA as a user page; with code, writes a

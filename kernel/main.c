@@ -27,7 +27,7 @@ struct boot_options {
 	char ktest[32];
 	char init_args[CAPOS_CAPSET_ARGS_MAX];
 	uint32_t hz;
-	bool timer_pit;
+	char timer[8]; /* the timer device asked for; "" for the default */
 };
 
 static const char *protocol_name(uint32_t p)
@@ -45,15 +45,13 @@ static const char *mem_type_name(uint32_t t)
 static struct boot_options parse_options(const char *cmdline)
 {
 	struct boot_options o = { .hz = TIMER_DEFAULT_HZ };
-	char timer[8];
 	if (cmdline_get(cmdline, "ktest", o.ktest, sizeof o.ktest) == CMDLINE_INVALID)
 		boot_fail("ktest= names a test of at most %zu characters", sizeof o.ktest - 1);
 	if (cmdline_get_u32(cmdline, "hz", 20, 10000, &o.hz) == CMDLINE_INVALID)
 		boot_fail("hz= must be a decimal tick rate from 20 to 10000");
-	int r = cmdline_get(cmdline, "timer", timer, sizeof timer);
-	if (r == CMDLINE_INVALID || (r == CMDLINE_OK && strcmp(timer, "pit") && strcmp(timer, "apic")))
-		boot_fail("timer= must be 'apic' or 'pit'");
-	o.timer_pit = r == CMDLINE_OK && !strcmp(timer, "pit");
+	int r = cmdline_get(cmdline, "timer", o.timer, sizeof o.timer);
+	if (r == CMDLINE_INVALID || (r == CMDLINE_OK && !arch_timer_device_known(o.timer)))
+		boot_fail("timer= must be %s", arch_timer_devices());
 	if (cmdline_get(cmdline, "init", o.init_args, sizeof o.init_args) == CMDLINE_INVALID)
 		boot_fail("init= is longer than %zu characters", sizeof o.init_args - 1);
 	return o;
@@ -169,7 +167,7 @@ _Noreturn void kmain(const struct boot_info *bi)
 	        on_off(cpu_features.smep), on_off(cpu_features.smap), on_off(cpu_features.umip),
 	        cpu_features.vendor);
 
-	timer_init(opt.hz, opt.timer_pit);
+	timer_init(opt.hz, opt.timer);
 	arch_irq_enable();
 
 	check_boot_package(bi);

@@ -12,7 +12,6 @@
 #include "lib/mem.h"
 
 #define TLS_MAX_BYTES (1u << 20)
-#define TCB_BYTES 16 /* the self pointer %fs:0 and one spare word */
 
 static struct process *all_processes;
 static uint32_t next_pid = 1;
@@ -55,11 +54,9 @@ static int map_segment(struct process *p, const uint8_t *elf, const struct elf_s
 	return CAPOS_OK;
 }
 
-/* x86_64 TLS variant II: the block ends at the thread pointer and %fs:0
- * holds the thread pointer itself. The linker addresses TLS as tp minus the
- * block size rounded to the segment's own alignment, so that rounding (and
- * no other) decides where the block starts. Returns the thread pointer in
- * *tp (0 without PT_TLS). */
+/* Maps the TLS area, copies the initialized part of the block and stores
+ * the thread pointer's self pointer (the layout is the architecture's).
+ * Returns the thread pointer in *tp (0 without PT_TLS). */
 static int map_tls(struct process *p, const uint8_t *elf, const struct elf_image *img, uint64_t *tp)
 {
 	*tp = 0;
@@ -67,18 +64,15 @@ static int map_tls(struct process *p, const uint8_t *elf, const struct elf_image
 		return CAPOS_OK;
 	if (img->tls.memsz > TLS_MAX_BYTES)
 		return CAPOS_E_BAD_ELF;
-	uint64_t align = img->tls.align ? img->tls.align : 1;
-	uint64_t tp_align = align > 16 ? align : 16;
-	uint64_t block = (img->tls.memsz + align - 1) & ~(align - 1);
-	uint64_t thread_ptr = (USER_TLS_VA + block + tp_align - 1) & ~(tp_align - 1);
-	uint64_t pages = page_up(thread_ptr + TCB_BYTES - USER_TLS_VA) / PAGE_SIZE;
-	for (uint64_t i = 0; i < pages; i++) {
+	uint64_t block, thread_ptr, bytes;
+	arch_tls_layout(USER_TLS_VA, img->tls.memsz, img->tls.align, &block, &thread_ptr, &bytes);
+	for (uint64_t i = 0; i < page_up(bytes) / PAGE_SIZE; i++) {
 		uint64_t pa;
 		int err = aspace_map_new(&p->as, USER_TLS_VA + i * PAGE_SIZE, VM_WRITE, &pa);
 		if (err)
 			return err;
 	}
-	aspace_copy_out(&p->as, thread_ptr - block, elf + img->tls.offset, img->tls.filesz);
+	aspace_copy_out(&p->as, block, elf + img->tls.offset, img->tls.filesz);
 	aspace_copy_out(&p->as, thread_ptr, &thread_ptr, sizeof(thread_ptr));
 	*tp = thread_ptr;
 	return CAPOS_OK;

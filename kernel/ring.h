@@ -25,7 +25,7 @@ struct ring_state {
 /* Work one cap_enter may do validating params, in words of traversal: past
  * it the remaining submissions wait for the next cap_enter, so no single
  * system call holds the CPU for long (docs/userspace.md gives the bound). */
-#define RING_ENTER_WORK_WORDS (64u * 1024)
+#define RING_ENTER_WORK_WORDS (16u * 1024)
 
 /* Initializes the shared page (through the direct map) and the kernel's
  * private state. */

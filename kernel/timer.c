@@ -7,11 +7,11 @@
 volatile uint64_t timer_ticks;
 uint32_t timer_hz;
 
-void timer_init(uint32_t hz, bool use_pit)
+void timer_init(uint32_t hz, const char *device)
 {
 	KASSERT(hz >= 1 && hz <= 10000, "the tick rate was validated by the caller");
 	timer_hz = hz;
-	arch_timer_init(hz, use_pit);
+	arch_timer_init(hz, device);
 	kprintf("timer: %s at %u Hz\n", arch_timer_source(), hz);
 }
 

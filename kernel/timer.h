@@ -11,8 +11,9 @@
 extern volatile uint64_t timer_ticks;
 extern uint32_t timer_hz;
 
-/* Starts the tick at hz (1..10000); use_pit forces the legacy PIT. */
-void timer_init(uint32_t hz, bool use_pit);
+/* Starts the tick at hz (1..10000) on the named timer device (one the
+ * architecture knows, "" for its default). */
+void timer_init(uint32_t hz, const char *device);
 /* Called by the architecture's tick interrupt, after it acknowledged the
  * interrupt: counts, wakes sleepers, may switch threads (from_user: the tick
  * interrupted user mode). */

@@ -63,3 +63,29 @@ _Noreturn void arch_halt(uint32_t code)
 	for (;;)
 		__asm__ volatile("hlt");
 }
+
+void arch_invalid_opcode(void) { __asm__ volatile("ud2"); }
+
+void arch_fault_on_bad_stack(void) { __asm__ volatile("movq $0xdead0000, %rsp\n\tud2"); }
+
+void arch_call_on_stack(uintptr_t top, void (*fn)(void))
+{
+	__asm__ volatile("movq %0, %%rsp\n\tcall *%1" : : "r"(top), "r"(fn) : "memory");
+}
+
+/* x86_64 TLS variant II: the block ends at the thread pointer and %fs:0
+ * holds the thread pointer itself. The linker addresses TLS as tp minus the
+ * block size rounded to the segment's own alignment, so that rounding (and
+ * no other) decides where the block starts; the thread pointer is at least
+ * 16-byte aligned, and the thread control block after it is two words (the
+ * self pointer and one spare). */
+void arch_tls_layout(uint64_t base, uint64_t memsz, uint64_t align, uint64_t *block, uint64_t *tp,
+                     uint64_t *area_bytes)
+{
+	align = align ? align : 1;
+	uint64_t tp_align = align > 16 ? align : 16;
+	uint64_t size = (memsz + align - 1) & ~(align - 1);
+	*tp = (base + size + tp_align - 1) & ~(tp_align - 1);
+	*block = *tp - size;
+	*area_bytes = *tp + 16 - base;
+}

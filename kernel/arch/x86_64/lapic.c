@@ -14,6 +14,7 @@
 #include "kernel/log.h"
 #include "kernel/mem/vm.h"
 #include "kernel/timer.h"
+#include "lib/mem.h"
 
 #define APIC_TPR 0x080
 #define APIC_EOI 0x0B0
@@ -86,8 +87,12 @@ static void apic_timer_start(uint32_t hz)
 	apic_write(APIC_TIMER_INITIAL, (uint32_t)(initial > 0xFFFFFFFFu ? 0xFFFFFFFFu : initial));
 }
 
-void arch_timer_init(uint32_t hz, bool use_pit)
+bool arch_timer_device_known(const char *device) { return !strcmp(device, "apic") || !strcmp(device, "pit"); }
+const char *arch_timer_devices(void) { return "'apic' or 'pit'"; }
+
+void arch_timer_init(uint32_t hz, const char *device)
 {
+	bool use_pit = !strcmp(device, "pit");
 	pic_init();
 	if (cpu_features.lapic && !use_pit) {
 		apic_timer_start(hz);
