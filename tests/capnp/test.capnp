@@ -1,6 +1,9 @@
 # Test-only schema for the capnp suite: every field kind, defaults, unions,
-# groups, nested lists, schema evolution pairs, constants.
+# groups, nested lists, schema evolution pairs, constants, an interface.
+# Compiled with -I schema, for capOS's $needs annotation.
 @0xd5990ba7fd6b524d;
+
+using Capos = import "/capos.capnp";
 
 enum Color {
   red @0;
@@ -15,7 +18,9 @@ struct Inner {
 }
 
 interface Widget {
-  poke @0 (times :UInt16) -> (ok :Bool);
+  const rightPoke :UInt32 = 1;
+
+  poke @0 (times :UInt16) -> (ok :Bool) $Capos.needs(.Widget.rightPoke);
 }
 
 struct TestAll {

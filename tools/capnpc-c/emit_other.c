@@ -1,4 +1,4 @@
-/* Enums, constants and interfaces. */
+/* Enums and constants. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,40 +74,5 @@ void emit_const(struct gen *g, struct node *nd)
 		    w == schema_Type_which_void ? "Void" : "capability");
 	} else {
 		emit_ptr_const(g, nd, t, v);
-	}
-}
-
-/* Params/results of a method: a typedef when the method names an existing
- * struct (the implicit ones are generated under the method's name). */
-static void emit_method_type(struct gen *g, const char *I, const char *m, uint64_t id,
-                             const char *which)
-{
-	struct node *nd = node_find(g, id);
-	const char *M = type_cname(g, id);
-	char *want = str_printf("%s_%s_%s", I, m, which);
-	if (nd && nd->cname && strcmp(nd->cname, want) != 0) {
-		out(g, "typedef %s %s;\ntypedef %s_builder %s_builder;\n", M, want, M, want);
-		out(g, "#define %s_ID %s_ID\n", want, M);
-	}
-	free(want);
-}
-
-void emit_interface(struct gen *g, struct node *nd)
-{
-	const char *I = nd->cname;
-	schema_Method_list ms = schema_Node_interface_get_methods(schema_Node_get_interface(nd->n));
-	out(g, "\n");
-	out_doc(g, doc_comment(g, nd->id, -1), "");
-	out(g, "/* interface %s */\n", I);
-	out(g, "#define %s_ID UINT64_C(0x%016" PRIx64 ")\n", I, nd->id);
-	out(g, "#define %s_METHOD_COUNT %u\n", I, schema_Method_list_len(ms));
-	for (uint32_t i = 0; i < schema_Method_list_len(ms); i++) {
-		schema_Method m = schema_Method_list_get(ms, i);
-		char *name = text_dup(schema_Method_get_name(m));
-		out_doc(g, doc_comment(g, nd->id, (int)i), "");
-		out(g, "#define %s_%s_ORDINAL %u\n", I, name, i);
-		emit_method_type(g, I, name, schema_Method_get_paramStructType(m), "Params");
-		emit_method_type(g, I, name, schema_Method_get_resultStructType(m), "Results");
-		free(name);
 	}
 }

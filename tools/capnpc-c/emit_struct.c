@@ -198,6 +198,25 @@ static void emit_list_field(struct gen *g, const struct field *fl, schema_Type t
 	free(ds);
 }
 
+/* Typed accessors of an interface-typed field: the capability as its
+ * interface's handle type, 0 for a null pointer (CapIds are never 0). */
+static void emit_cap_field(struct gen *g, const struct field *fl, schema_Type t, uint32_t idx)
+{
+	const char *N = fl->N, *f = fl->name;
+	const char *J = type_cname(g, schema_Type_interface_get_typeId(schema_Type_get_interface(t)));
+	char *ds = disc_stmt(fl);
+	out(g, "static inline %s %s_get_%s_cap(%s r)\n"
+	       "{ uint32_t i = capnp_read_cap(&r.s, %u); %s c = { i == CAPNP_CAP_NONE ? 0 : i }; "
+	       "return c; }\n", J, N, f, N, idx, J);
+	out(g, "/* A handle with id 0 writes a null pointer. */\n");
+	out(g, "static inline int %s_set_%s_cap(%s_builder b, %s c)\n"
+	       "{%s struct capnp_pb p = capnp_sb_ptr(b.b, %u);\n"
+	       "  if (c.id || !p.slot) return capnp_pb_set_cap(p, c.id);\n"
+	       "  capnp_pb_set_null(p); return CAPNP_OK; }\n",
+	    N, f, N, J, ds, idx);
+	free(ds);
+}
+
 static void emit_ptr_field(struct gen *g, const struct field *fl, schema_Type t, uint32_t idx)
 {
 	const char *N = fl->N, *f = fl->name;
@@ -215,6 +234,7 @@ static void emit_ptr_field(struct gen *g, const struct field *fl, schema_Type t,
 		out(g, "static inline int %s_set_%s(%s_builder b, uint32_t cap)\n"
 		       "{%s return capnp_pb_set_cap(capnp_sb_ptr(b.b, %u), cap); }\n",
 		    N, f, N, ds, idx);
+		emit_cap_field(g, fl, t, idx);
 		break;
 	default: /* AnyPointer and generic parameters */
 		emit_has(g, fl, idx);

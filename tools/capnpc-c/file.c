@@ -1,6 +1,8 @@
-/* One generated header: three passes over the file's node tree (typedefs,
- * enums, then accessors/constants/interfaces), so every type is declared
- * before any accessor uses it, whatever the schema's declaration order. */
+/* One generated header: four passes over the file's node tree (typedefs,
+ * enums, accessors/constants/interface ids, then interface method tables,
+ * dispatch and clients), so every type is declared before any accessor uses
+ * it and every accessor before the dispatch and clients that call it,
+ * whatever the schema's declaration order. */
 #define _GNU_SOURCE /* vasprintf, open_memstream */
 #include <ctype.h>
 #include <stdlib.h>
@@ -8,7 +10,7 @@
 
 #include "tools/capnpc-c/gen.h"
 
-enum pass { PASS_TYPES, PASS_ENUMS, PASS_DEFS };
+enum pass { PASS_TYPES, PASS_ENUMS, PASS_DEFS, PASS_IFACES };
 
 static void visit(struct gen *g, uint64_t id, enum pass pass);
 
@@ -66,8 +68,12 @@ static void visit(struct gen *g, uint64_t id, enum pass pass)
 			emit_const(g, nd);
 		break;
 	case schema_Node_which_interface:
-		if (pass == PASS_DEFS)
+		if (pass == PASS_TYPES)
+			emit_interface_types(g, nd);
+		else if (pass == PASS_DEFS)
 			emit_interface(g, nd);
+		else if (pass == PASS_IFACES)
+			emit_interface_api(g, nd);
 		break;
 	default:
 		break;
@@ -106,7 +112,8 @@ void generate_file(struct gen *g, schema_CodeGeneratorRequest_RequestedFile rf)
 		abort();
 	g->file_id = schema_CodeGeneratorRequest_RequestedFile_get_id(rf);
 	g->ndeps = 0;
-	for (enum pass p = PASS_TYPES; p <= PASS_DEFS; p++) {
+	g->has_iface = false;
+	for (enum pass p = PASS_TYPES; p <= PASS_IFACES; p++) {
 		struct node *file = node_find(g, g->file_id);
 		if (file)
 			visit_children(g, file, p);
@@ -123,6 +130,8 @@ void generate_file(struct gen *g, schema_CodeGeneratorRequest_RequestedFile rf)
 	out_doc(g, doc, "");
 	fprintf(real, "#ifndef %s\n#define %s\n\n#include <stdbool.h>\n#include <stddef.h>\n"
 	              "#include <stdint.h>\n\n#include \"lib/capnp/capnp.h\"\n", guard, guard);
+	if (g->has_iface)
+		fprintf(real, "#include \"lib/capnp/iface.h\"\n");
 	for (size_t i = 0; i < g->ndeps; i++)
 		out_include(g, real, rf, g->deps[i]);
 	fwrite(body, 1, blen, real);

@@ -36,6 +36,7 @@ struct gen {
 	uint64_t file_id;   /* the file being generated */
 	uint64_t *deps;     /* other files whose types this one uses */
 	size_t ndeps;
+	bool has_iface;     /* the file declares an interface: include lib/capnp/iface.h */
 	int errors;
 };
 
@@ -85,7 +86,16 @@ void emit_struct(struct gen *g, struct node *nd);
 /* ---- emit_other.c ---- */
 void emit_enum(struct gen *g, struct node *nd);
 void emit_const(struct gen *g, struct node *nd);
+
+/* ---- emit_iface.c ---- */
+/* The id of the $needs annotation (schema/capos.capnp) every method carries. */
+#define NEEDS_ANNOTATION_ID UINT64_C(0xd5a2f3c1b0e49a71)
+/* An interface's client handle type (pass 1), its id, ordinals and method
+ * struct typedefs (pass 3), and its method table, server skeleton and typed
+ * clients (pass 4, once every struct accessor exists). */
+void emit_interface_types(struct gen *g, struct node *nd);
 void emit_interface(struct gen *g, struct node *nd);
+void emit_interface_api(struct gen *g, struct node *nd);
 
 /* C type info of a primitive schema type (Type.which). */
 struct prim {

@@ -64,6 +64,7 @@ BOOT_STRUCT(schema_Method)
 BOOT_STRUCT(schema_Superclass)
 BOOT_STRUCT(schema_Type)
 BOOT_STRUCT(schema_Value)
+BOOT_STRUCT(schema_Annotation)
 BOOT_STRUCT(schema_CodeGeneratorRequest)
 BOOT_STRUCT(schema_CodeGeneratorRequest_RequestedFile)
 BOOT_STRUCT(schema_CodeGeneratorRequest_RequestedFile_Import)
@@ -77,6 +78,8 @@ BOOT_GROUP(schema_Type_list_group)
 BOOT_GROUP(schema_Type_enum)
 BOOT_GROUP(schema_Type_struct)
 BOOT_GROUP(schema_Type_interface)
+BOOT_GROUP(schema_Type_anyPointer)
+BOOT_GROUP(schema_Type_anyPointer_unconstrained)
 
 enum schema_Node_which {
 	schema_Node_which_file = 0,
@@ -97,6 +100,17 @@ enum schema_Type_which {
 	schema_Type_which_anyPointer = 18,
 };
 /* Value's discriminants are the same numbers as Type's. */
+enum schema_Type_anyPointer_which {
+	schema_Type_anyPointer_which_unconstrained = 0,
+	schema_Type_anyPointer_which_parameter = 1,
+	schema_Type_anyPointer_which_implicitMethodParameter = 2,
+};
+enum schema_Type_anyPointer_unconstrained_which {
+	schema_Type_anyPointer_unconstrained_which_anyKind = 0,
+	schema_Type_anyPointer_unconstrained_which_struct = 1,
+	schema_Type_anyPointer_unconstrained_which_list = 2,
+	schema_Type_anyPointer_unconstrained_which_capability = 3,
+};
 
 static inline schema_CodeGeneratorRequest schema_CodeGeneratorRequest_root(struct capnp_msg *m)
 {
@@ -162,6 +176,9 @@ BOOT_TEXT(schema_Method, name, 0)
 BOOT_PRIM(schema_Method, codeOrder, uint16_t, u16, 0, 0)
 BOOT_PRIM(schema_Method, paramStructType, uint64_t, u64, 1, 0)
 BOOT_PRIM(schema_Method, resultStructType, uint64_t, u64, 2, 0)
+BOOT_LIST(schema_Method, annotations, schema_Annotation, 1)
+BOOT_PRIM(schema_Annotation, id, uint64_t, u64, 0, 0)
+BOOT_STRUCTF(schema_Annotation, value, schema_Value, 0)
 BOOT_PRIM(schema_Superclass, id, uint64_t, u64, 0, 0)
 
 BOOT_WHICH(schema_Type, 0)
@@ -169,10 +186,14 @@ BOOT_GROUPF(schema_Type, list, schema_Type_list_group)
 BOOT_GROUPF(schema_Type, enum, schema_Type_enum)
 BOOT_GROUPF(schema_Type, struct, schema_Type_struct)
 BOOT_GROUPF(schema_Type, interface, schema_Type_interface)
+BOOT_GROUPF(schema_Type, anyPointer, schema_Type_anyPointer)
 BOOT_STRUCTF(schema_Type_list_group, elementType, schema_Type, 0)
 BOOT_PRIM(schema_Type_enum, typeId, uint64_t, u64, 1, 0)
 BOOT_PRIM(schema_Type_struct, typeId, uint64_t, u64, 1, 0)
 BOOT_PRIM(schema_Type_interface, typeId, uint64_t, u64, 1, 0)
+BOOT_WHICH(schema_Type_anyPointer, 4)
+BOOT_GROUPF(schema_Type_anyPointer, unconstrained, schema_Type_anyPointer_unconstrained)
+BOOT_WHICH(schema_Type_anyPointer_unconstrained, 5)
 
 BOOT_WHICH(schema_Value, 0)
 BOOT_BOOL(schema_Value, bool, 16)
