@@ -21,8 +21,9 @@ $(CAPNPC_C): $(CAPNPC_C_OBJS) $(CAPNP_LIB_OBJS)
 	@$(CC) $(HCFLAGS) $^ -o $@
 
 # capnp compile GEN-DIR SRC-PREFIX SCHEMA [PLUGIN]: one generated header.
+# -I schema: other schemas import capOS's as "/capos.capnp" (for $needs).
 capnp_compile = @mkdir -p $(1) && \
-	capnp compile -I/usr/include -o$(or $(4),$(CAPNPC_C)):$(1) --src-prefix=$(2) $(3)
+	capnp compile -I/usr/include -Ischema -o$(or $(4),$(CAPNPC_C)):$(1) --src-prefix=$(2) $(3)
 
 $(CAPNP_HDR): schema/capos.capnp $(CAPNPC_C)
 	@echo "  CAPNPC  $@"
@@ -33,7 +34,7 @@ $(CAPNP_HDR): schema/capos.capnp $(CAPNPC_C)
 CAPNP_TEST_HDR   := $(CAPNP_GEN)/capnp-test/test.capnp.h
 CAPNP_SCHEMA_HDR := $(CAPNP_GEN)/capnp-schema/schema.capnp.h
 
-$(CAPNP_TEST_HDR): tests/capnp/test.capnp $(CAPNPC_C)
+$(CAPNP_TEST_HDR): tests/capnp/test.capnp schema/capos.capnp $(CAPNPC_C)
 	@echo "  CAPNPC  $@"
 	$(call capnp_compile,$(@D),tests/capnp,$<)
 

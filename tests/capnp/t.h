@@ -75,5 +75,7 @@ void read_all_types(struct capnp_msg *m);
 extern const struct tcase interop_tests[];
 extern const struct tcase build_tests[];
 extern const struct tcase hostile_tests[];
+extern const struct tcase iface_tests[];
+extern const struct tcase client_tests[];
 
 #endif

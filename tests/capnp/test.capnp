@@ -1,6 +1,10 @@
 # Test-only schema for the capnp suite: every field kind, defaults, unions,
-# groups, nested lists, schema evolution pairs, constants.
+# groups, nested lists, schema evolution pairs, constants, and interfaces
+# for the generated method tables, dispatch and clients (tests/capnp/iface.c).
+# Compiled with -I schema, for capOS's $needs annotation.
 @0xd5990ba7fd6b524d;
+
+using Capos = import "/capos.capnp";
 
 enum Color {
   red @0;
@@ -15,7 +19,65 @@ struct Inner {
 }
 
 interface Widget {
-  poke @0 (times :UInt16) -> (ok :Bool);
+  # A second interface: its handles must not pass for a Gadget's.
+  const rightPoke :UInt32 = 1;
+
+  poke @0 (times :UInt16) -> (ok :Bool) $Capos.needs(.Widget.rightPoke);
+}
+
+struct Extent {
+  # A named struct used as a method's params and results.
+  width @0 :UInt32;
+  height @1 :UInt32;
+}
+
+struct Description {
+  # Variable-size results: text inside a group, a list.
+  id @0 :UInt32;
+  info :group {
+    name @1 :Text;
+    size @2 :UInt64;
+  }
+  tags @3 :List(Text);
+}
+
+struct Status {
+  # Fixed-size results: a group, and a union holding a capability.
+  counts :group {
+    hits @0 :UInt64;
+    misses @1 :UInt64;
+  }
+  state :union {
+    idle @2 :Void;
+    busy @3 :Widget;
+  }
+}
+
+interface Gadget {
+  # Fixed and variable results, interface-typed fields, named params and
+  # results structs.
+  const rightRead :UInt32 = 1;
+  const rightWrite :UInt32 = 2;
+  const rightAdmin :UInt32 = 4;
+  const rightSpare :UInt32 = 0x100;  # needed by no method: still one of Gadget's rights
+  const maxCount :UInt32 = 99;       # not a right
+
+  reset @0 () -> () $Capos.needs(0);
+  # Needs no right; its results are an empty struct.
+  add @1 (a :Int32, b :Int32) -> (sum :Int64, overflow :Bool) $Capos.needs(.Gadget.rightRead);
+  describe @2 (id :UInt32, tags :List(Text)) -> Description $Capos.needs(.Gadget.rightRead);
+  swap @3 (widget :Widget, keep :Bool) -> (widget :Widget, gadget :Gadget, any :Capability,
+                                            count :UInt16) $Capos.needs(.Gadget.rightWrite);
+  measure @4 Extent -> Extent $Capos.needs(0x20);
+  # needs is a literal, not a constant: its bit still counts as a right.
+  status @5 () -> Status $Capos.needs(.Gadget.rightRead);
+  addedLater @6 (value :UInt64) -> (value :UInt64, widget :Widget) $Capos.needs(.Gadget.rightAdmin);
+  # Added after the others: the suite checks it reached the method table,
+  # the server struct and the clients.
+}
+
+interface Marker {
+  # No methods: a table without rows, a dispatch that only refuses.
 }
 
 struct TestAll {

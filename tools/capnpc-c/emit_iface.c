@@ -147,8 +147,8 @@ static bool fields_fixed(struct gen *g, struct node *nd)
 	return true;
 }
 
-/* The value of the method's $needs; false (after reporting) if it has none. */
-static bool method_needs(struct gen *g, struct node *iface, schema_Method m, const char *name,
+/* The value of the method's $needs into *needs; reports a method without. */
+static void method_needs(struct gen *g, struct node *iface, schema_Method m, const char *name,
                          uint32_t *needs)
 {
 	char *where = text_dup(schema_Node_get_displayName(iface->n));
@@ -170,7 +170,6 @@ static bool method_needs(struct gen *g, struct node *iface, schema_Method m, con
 		          "method must name the rights it needs (schema/capos.capnp)",
 		          where, name, NEEDS_ANNOTATION_ID);
 	free(where);
-	return found;
 }
 
 /* Fills m from method sm of interface nd. */
