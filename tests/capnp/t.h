@@ -75,5 +75,6 @@ void read_all_types(struct capnp_msg *m);
 extern const struct tcase interop_tests[];
 extern const struct tcase build_tests[];
 extern const struct tcase hostile_tests[];
+extern const struct tcase walk_tests[];
 
 #endif
