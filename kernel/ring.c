@@ -25,15 +25,6 @@
  * reads as its default. Used for CALLs with params_len 0. */
 static const uint64_t empty_message[2] = { 0x0000000100000000ull, 0 };
 
-#ifndef CAPNP_TRAVERSAL_FACTOR /* TEMPORARY until lib/capnp has it */
-#define CAPNP_TRAVERSAL_FACTOR 4u
-static inline struct capnp_limits capnp_limits_for_size(size_t bytes, uint32_t factor)
-{
-	struct capnp_limits l = { (bytes / 8) * factor, CAPNP_DEFAULT_NESTING };
-	return l;
-}
-#endif
-
 /* Params and fixed-size results up to this size live on the kernel stack. */
 #define SMALL_BYTES 256u
 
@@ -98,10 +89,10 @@ static int fetch_params(struct process *p, const struct capos_sqe *sqe, uint64_t
 	}
 	struct capnp_limits limits = capnp_limits_for_size(len, CAPNP_TRAVERSAL_FACTOR);
 	int err = capnp_msg_init(msg, bytes, len, &limits);
-	uint64_t walked = 0;
+	struct capnp_walk_stats walked = { 0, 0 };
 	if (err == CAPNP_OK)
 		err = capnp_walk(capnp_msg_root(msg), &walked);
-	*work += (uint32_t)walked + (uint32_t)(len / 8);
+	*work += (uint32_t)(walked.steps + len / 8);
 	return err == CAPNP_OK ? CAPOS_OK : CAPOS_E_BAD_MESSAGE;
 }
 

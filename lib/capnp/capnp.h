@@ -6,8 +6,9 @@
  * Every pointer is validated when it is followed: it must land inside its
  * segment, far pointers may not chain, the nesting depth and the number of
  * words visited (the traversal limit, which also counts each element of a
- * list of zero-sized elements as one word) are bounded. The reader never
- * reads a byte outside the buffer it was given, whatever the bytes say.
+ * list of zero-sized elements as one word, and every object as at least one)
+ * are bounded. The reader never reads a byte outside the buffer it was
+ * given, whatever the bytes say, and nothing in it recurses.
  *
  * Errors are sticky: a failed read records the first error in the message
  * (capnp_msg_error()) and yields the field's default value, so generated
@@ -36,6 +37,18 @@
 /* Defaults of struct capnp_limits (the C++ implementation's defaults). */
 #define CAPNP_DEFAULT_TRAVERSAL_WORDS (8ull * 1024 * 1024)
 #define CAPNP_DEFAULT_NESTING 64
+/* Deepest nesting the whole-message walks (capnp_walk, capnp_msg_validate,
+ * capnp_pb_copy) follow, whatever the limit: their explicit stack has this
+ * many frames. Deeper is CAPNP_ERR_NESTING_LIMIT. */
+#define CAPNP_WALK_MAX_NESTING 64
+/* Traversal budgets proportional to the message (capnp_limits_for_size), in
+ * words read per word of message. A whole-message walk of an honest message
+ * (no object shared, no list of zero-sized elements) charges less than
+ * CAPNP_WALK_FACTOR (proof in lib/capnp/walk.c); CAPNP_TRAVERSAL_FACTOR
+ * leaves room for the walk and then one typed read of every object, which
+ * is what a receiver that validates and then decodes needs. */
+#define CAPNP_WALK_FACTOR 2u
+#define CAPNP_TRAVERSAL_FACTOR 4u
 /* Encoding limits: list element counts and word counts are 29-bit. */
 #define CAPNP_MAX_LIST_COUNT ((1u << 29) - 1)
 /* "No capability": what a null interface pointer reads as. */
@@ -92,6 +105,20 @@ struct capnp_limits {
 	uint64_t traversal_words; /* words the reader may visit in total */
 	int32_t nesting;          /* deepest pointer nesting followed */
 };
+
+/* Limits for a message of `bytes` bytes (as given to capnp_msg_init, segment
+ * table included): factor words of traversal per word of message
+ * (saturating) and the default nesting. With CAPNP_TRAVERSAL_FACTOR, the
+ * work of validating and reading the message is linear in its size however
+ * its pointers are shared. */
+static inline struct capnp_limits capnp_limits_for_size(size_t bytes, uint32_t factor)
+{
+	uint64_t words = (uint64_t)bytes / 8 + (bytes % 8 != 0);
+	struct capnp_limits l = { words * factor, CAPNP_DEFAULT_NESTING };
+	if (factor != 0 && words > UINT64_MAX / factor)
+		l.traversal_words = UINT64_MAX;
+	return l;
+}
 
 struct capnp_seg {
 	const uint8_t *base;
@@ -343,12 +370,24 @@ struct capnp_list capnp_list_list(const struct capnp_list *l, uint32_t i, enum c
 
 /* ---- whole-message traversal (lib/capnp/walk.c) ---- */
 
-/* Follows every pointer reachable from p, checking each as the typed readers
- * would. Returns CAPNP_OK or the first error (also recorded in the message).
- * *words, if non-NULL, receives the number of words visited. */
-int capnp_walk(struct capnp_ptr p, uint64_t *words);
+/* What a walk cost: the traversal budget it charged, and its loop steps
+ * (pointer slots visited + objects finished + 1). Always
+ * steps <= 2 * words + 1 (lib/capnp/walk.c). */
+struct capnp_walk_stats {
+	uint64_t words;
+	uint64_t steps;
+};
 
-/* capnp_walk() from the root: the message is fully well-formed. */
+/* Follows every pointer reachable from p, checking each as the typed readers
+ * would, charging the message's traversal budget, at most
+ * CAPNP_WALK_MAX_NESTING levels deep. No recursion: under 2 KiB of stack,
+ * callees included, whatever the message. Returns CAPNP_OK or the first
+ * error (also recorded in the message). *stats, if non-NULL, receives what
+ * the walk cost. */
+int capnp_walk(struct capnp_ptr p, struct capnp_walk_stats *stats);
+
+/* capnp_walk() from the root: the message is fully well-formed. The budget
+ * it charges is spent (later reads share what is left). */
 int capnp_msg_validate(struct capnp_msg *m);
 
 #include "lib/capnp/capnp_build.h"

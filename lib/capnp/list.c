@@ -85,8 +85,10 @@ static int read_list(const struct capnp_ptr *p, enum capnp_elem expect, struct c
 		err = read_flat(&t, esize, out, &cost);
 	if (err == CAPNP_OK)
 		err = check_compatible(esize, expect, out->data_bits, out->nptrs);
+	/* Every object costs at least a word (an empty list too), so the budget
+	 * also bounds how many pointers a reader follows. */
 	if (err == CAPNP_OK)
-		err = capnp_charge(p->msg, cost);
+		err = capnp_charge(p->msg, cost ? cost : 1);
 	if (err)
 		return err;
 	out->msg = p->msg;

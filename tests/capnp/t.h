@@ -77,5 +77,6 @@ extern const struct tcase build_tests[];
 extern const struct tcase hostile_tests[];
 extern const struct tcase iface_tests[];
 extern const struct tcase client_tests[];
+extern const struct tcase walk_tests[];
 
 #endif

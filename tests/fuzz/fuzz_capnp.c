@@ -1,11 +1,20 @@
 /* libFuzzer target for the Cap'n Proto reader (lib/capnp).
  *
- * Every input is read three ways: a schema-less walk of everything
- * reachable, the generated SystemManifest accessors (what init does with a
- * boot manifest), and the generated accessors of the test schema's TestAll.
+ * Every input is read four ways: a schema-less walk of everything
+ * reachable under a fixed budget and under the budget a kernel receiver
+ * gives it (capnp_limits_for_size(size, CAPNP_TRAVERSAL_FACTOR)), the
+ * generated SystemManifest accessors (what init does with a boot manifest),
+ * and the generated accessors of the test schema's TestAll.
  * Invariants checked beyond "no sanitizer report":
+ *  - a walk's work is bounded by what it charged: steps <= 2 * words + 1,
+ *    and it never charges more than its budget;
  *  - a message that validates can be deep-copied into an arena as large as
  *    the traversal limit, and the copy validates;
+ *  - the copy is an honest message (a tree, nothing shared), so its walk
+ *    charges at most 2W - 1 words for W words of segment plus one per
+ *    zero-sized list element (the bound lib/capnp/walk.c proves), and it
+ *    validates under capnp_limits_for_size(its size, CAPNP_WALK_FACTOR)
+ *    plus those elements;
  *  - copying is deterministic: copying the copy gives the same bytes;
  *  - errors are sticky and every error code has a name. */
 #include <stdint.h>
@@ -112,15 +121,87 @@ static size_t copy_into(struct capnp_msg *m, uint8_t *arena, size_t cap)
 	return capnp_builder_finish(&b);
 }
 
+/* Walks m from its root; checks the work bound; returns the error. */
+static int walk_checked(struct capnp_msg *m, uint64_t budget, struct capnp_walk_stats *st)
+{
+	int err = capnp_walk(capnp_msg_root(m), st);
+	if (st->steps > 2 * st->words + 1 || st->words > budget)
+		abort();
+	if (err != capnp_msg_error(m) || capnp_strerror(err)[0] == '?')
+		abort();
+	return err;
+}
+
+/* Elements of the lists of zero-sized elements reachable from p in an
+ * honest message (a tree no deeper than the fuzz nesting limit, so
+ * recursion is fine here). */
+static uint64_t zero_sized_elems(struct capnp_ptr p)
+{
+	struct capnp_struct s;
+	struct capnp_list l;
+	uint64_t n = 0;
+	switch (capnp_ptr_kind(p)) {
+	case CAPNP_KIND_STRUCT:
+		capnp_ptr_struct(p, &s, NULL);
+		for (uint32_t i = 0; i < s.nptrs; i++)
+			n += zero_sized_elems(capnp_struct_ptr(&s, i));
+		return n;
+	case CAPNP_KIND_LIST:
+		capnp_ptr_list(p, CAPNP_ELEM_VOID, &l, NULL);
+		if (l.step_bits == 0)
+			return l.count;
+		for (uint32_t i = 0; l.nptrs && i < l.count; i++) {
+			s = capnp_list_struct(&l, i);
+			for (uint32_t j = 0; j < s.nptrs; j++)
+				n += zero_sized_elems(capnp_struct_ptr(&s, j));
+		}
+		return n;
+	default:
+		return 0;
+	}
+}
+
+/* The copy arena1[0, n) is honest: check the charge bound and that the
+ * proportional budget admits it. */
+static void check_honest(size_t n)
+{
+	struct capnp_msg c;
+	struct capnp_limits all = { UINT64_MAX, CAPNP_WALK_MAX_NESTING };
+	if (capnp_msg_init(&c, arena1, n, &all))
+		abort();
+	uint64_t z = zero_sized_elems(capnp_msg_root(&c));
+	uint64_t w = n / 8 - 1; /* one segment after a one-word table */
+	struct capnp_walk_stats st;
+	capnp_msg_init(&c, arena1, n, &all);
+	if (walk_checked(&c, UINT64_MAX, &st) != CAPNP_OK || st.words > 2 * w - 1 + z)
+		abort();
+	struct capnp_limits lim = capnp_limits_for_size(n, CAPNP_WALK_FACTOR);
+	lim.traversal_words += z;
+	capnp_msg_init(&c, arena1, n, &lim);
+	if (capnp_msg_validate(&c) != CAPNP_OK)
+		abort();
+}
+
 static void check_copy(struct capnp_msg *m)
 {
 	size_t n1 = copy_into(m, arena1, sizeof arena1);
 	struct capnp_msg c;
 	if (!n1 || capnp_msg_init(&c, arena1, n1, &limits) || capnp_msg_validate(&c))
 		abort();
+	check_honest(n1);
 	size_t n2 = copy_into(&c, arena2, sizeof arena2);
 	if (n2 != n1 || memcmp(arena1, arena2, n1) != 0)
 		abort();
+}
+
+/* Validates as a kernel receiver does: a budget proportional to the size. */
+static void check_proportional(const uint8_t *buf, size_t size)
+{
+	struct capnp_msg m;
+	struct capnp_walk_stats st;
+	struct capnp_limits lim = capnp_limits_for_size(size, CAPNP_TRAVERSAL_FACTOR);
+	if (capnp_msg_init(&m, buf, size, &lim) == CAPNP_OK)
+		walk_checked(&m, lim.traversal_words, &st);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -129,10 +210,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *buf = malloc(size ? size : 1);
 	memcpy(buf, data, size);
 	struct capnp_msg m;
+	struct capnp_walk_stats st;
+	check_proportional(buf, size);
 	if (capnp_msg_init(&m, buf, size, &limits) == CAPNP_OK) {
-		int err = capnp_msg_validate(&m);
-		if (err != capnp_msg_error(&m) || capnp_strerror(err)[0] == '?')
-			abort();
+		int err = walk_checked(&m, TRAVERSAL, &st);
 		if (err == CAPNP_OK)
 			check_copy(&m);
 		m.err = CAPNP_OK;

@@ -138,9 +138,59 @@ static void test_traversal_accounting(void **state)
 	struct capnp_list l = capnp_read_list(&r, 0, CAPNP_ELEM_TWO, NULL);
 	assert_int_equal(l.count, 9);
 	assert_int_equal(m.traversal_left, 94);
-	uint64_t words;
-	assert_int_equal(capnp_walk(capnp_msg_root(&m), &words), CAPNP_OK);
-	assert_int_equal(words, 6);
+	struct capnp_walk_stats st;
+	assert_int_equal(capnp_walk(capnp_msg_root(&m), &st), CAPNP_OK);
+	assert_int_equal(st.words, 6);
+	assert_int_equal(st.steps, 3); /* the root, its one slot, its end */
+}
+
+/* Every object reached through a pointer costs at least one word, empty
+ * ones included; a null pointer costs nothing of its own. */
+static void test_every_object_costs_a_word(void **state)
+{
+	(void)state;
+	struct capnp_builder b;
+	struct capnp_msg m;
+	capnp_builder_init(&b, arena, sizeof arena);
+	struct capnp_sb s = capnp_init_root(&b, 0, 4);
+	capnp_pb_init_list(capnp_sb_ptr(s, 0), CAPNP_ELEM_BYTE, 0);
+	capnp_pb_init_list(capnp_sb_ptr(s, 1), CAPNP_ELEM_POINTER, 0);
+	capnp_pb_init_struct(capnp_sb_ptr(s, 2), 0, 0);
+	size_t n = capnp_builder_finish(&b);
+	struct capnp_limits lim = { 100, 8 };
+	capnp_msg_init(&m, arena, n, &lim);
+	struct capnp_struct r;
+	capnp_ptr_struct(capnp_msg_root(&m), &r, NULL);
+	assert_int_equal(m.traversal_left, 96);
+	assert_int_equal(capnp_read_list(&r, 0, CAPNP_ELEM_BYTE, NULL).count, 0);
+	assert_int_equal(m.traversal_left, 95);
+	assert_int_equal(capnp_read_list(&r, 1, CAPNP_ELEM_POINTER, NULL).count, 0);
+	assert_int_equal(m.traversal_left, 94);
+	capnp_read_struct(&r, 2, NULL);
+	assert_int_equal(m.traversal_left, 93);
+	capnp_read_struct(&r, 3, NULL);
+	assert_int_equal(m.traversal_left, 93);
+	struct capnp_walk_stats st;
+	assert_int_equal(capnp_walk(capnp_msg_root(&m), &st), CAPNP_OK);
+	assert_int_equal(st.words, 4 + 3);
+	assert_int_equal(st.steps, 1 + 4 + 1);
+	assert_int_equal(capnp_msg_error(&m), CAPNP_OK);
+}
+
+/* Budgets proportional to the message: words rounded up, saturating. */
+static void test_limits_for_size(void **state)
+{
+	(void)state;
+	struct capnp_limits l = capnp_limits_for_size(16, CAPNP_TRAVERSAL_FACTOR);
+	assert_int_equal(l.traversal_words, 2 * CAPNP_TRAVERSAL_FACTOR);
+	assert_int_equal(l.nesting, CAPNP_DEFAULT_NESTING);
+	assert_int_equal(capnp_limits_for_size(0, 4).traversal_words, 0);
+	assert_int_equal(capnp_limits_for_size(1, 4).traversal_words, 4);
+	assert_int_equal(capnp_limits_for_size(9, 3).traversal_words, 6);
+	assert_int_equal(capnp_limits_for_size(64 * 1024, 2).traversal_words, 16 * 1024);
+	assert_int_equal(capnp_limits_for_size(SIZE_MAX, 16).traversal_words, UINT64_MAX);
+	assert_int_equal(capnp_limits_for_size(SIZE_MAX, 0).traversal_words, 0);
+	assert_true(CAPNP_WALK_FACTOR <= CAPNP_TRAVERSAL_FACTOR);
 }
 
 static void test_error_names(void **state)
@@ -184,6 +234,8 @@ int main(void)
 		cmocka_unit_test(test_builder_struct_list_tag),
 		cmocka_unit_test(test_list_compatibility),
 		cmocka_unit_test(test_traversal_accounting),
+		cmocka_unit_test(test_every_object_costs_a_word),
+		cmocka_unit_test(test_limits_for_size),
 		cmocka_unit_test(test_error_names),
 		cmocka_unit_test(test_short_struct_reads_default),
 	};

@@ -93,15 +93,15 @@ bool out_blob(struct gen *g, const char *name, struct capnp_ptr p)
 {
 	if (capnp_ptr_is_null(p))
 		return false;
-	uint64_t words = 0;
+	struct capnp_walk_stats st;
 	struct capnp_ptr probe = p;
 	uint64_t before = p.msg->traversal_left;
-	if (capnp_walk(probe, &words)) {
+	if (capnp_walk(probe, &st)) {
 		gen_error(g, "%s: malformed value", name);
 		return false;
 	}
 	p.msg->traversal_left = before;
-	size_t bytes = (size_t)(words + 8) * 8 * 2;
+	size_t bytes = (size_t)(st.words + 8) * 8 * 2;
 	uint8_t *buf = calloc(1, bytes);
 	struct capnp_builder b;
 	capnp_builder_init(&b, buf, bytes);
