@@ -92,7 +92,7 @@ static int fetch_params(struct process *p, const struct capos_sqe *sqe, uint64_t
 	struct capnp_walk_stats walked = { 0, 0 };
 	if (err == CAPNP_OK)
 		err = capnp_walk(capnp_msg_root(msg), &walked);
-	*work += (uint32_t)(walked.steps + len / 8);
+	*work += RING_CALL_WORK + (uint32_t)(walked.steps + len / 8);
 	return err == CAPNP_OK ? CAPOS_OK : CAPOS_E_BAD_MESSAGE;
 }
 
@@ -142,6 +142,7 @@ static int do_call(struct process *p, const struct capos_sqe *sqe, uint32_t *new
 			KASSERT(aspace_copy_out(&p->as, sqe->buf, arena, out), "the results buffer was checked writable");
 			r = (int)out;
 			*new_cap = c.new_cap;
+			*work += (uint32_t)(out / 8);
 		}
 	}
 	if (arena != small_results)

@@ -22,10 +22,14 @@ struct ring_state {
 /* The kernel builds variable-size results in an arena of at most this size. */
 #define CALL_RESULTS_ARENA (256u * 1024)
 
-/* Work one cap_enter may do validating params, in words of traversal: past
- * it the remaining submissions wait for the next cap_enter, so no single
- * system call holds the CPU for long (docs/userspace.md gives the bound). */
+/* Work one cap_enter may do, in steps of the params walk plus words of
+ * params copied: past it the remaining submissions wait for the next
+ * cap_enter, so no single system call holds the CPU for long (the bound is
+ * measured by the deep-params and dag-params system tests). */
 #define RING_ENTER_WORK_WORDS (16u * 1024)
+/* What a CALL costs beyond its params, in the same units: its lookups,
+ * copies and the object's work (so a flood of tiny calls is bounded too). */
+#define RING_CALL_WORK 256u
 
 /* Initializes the shared page (through the direct map) and the kernel's
  * private state. */

@@ -93,12 +93,8 @@ size_t t_frame(uint8_t *buf, size_t cap, const uint64_t *const *segs, const uint
 
 int main(int argc, char **argv)
 {
-<<<<<<< HEAD
 	const struct tcase *tables[] = { interop_tests, build_tests, hostile_tests, iface_tests,
-	                                client_tests };
-=======
-	const struct tcase *tables[] = { interop_tests, build_tests, hostile_tests, walk_tests };
->>>>>>> h-walk
+	                                client_tests, walk_tests };
 	if (argc < 3) {
 		fprintf(stderr, "usage: %s INDIR OUTDIR [NAME-PREFIX]\n", argv[0]);
 		return 2;
