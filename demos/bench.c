@@ -56,6 +56,11 @@ int main(void)
 	capos_Null null = RT_CAP(capos_Null, "null");
 	capos_ProcessSpawner spawner = RT_CAP(capos_ProcessSpawner, "spawner");
 	RT_CLIENT(cl, 64);
+	RT_CLIENT(stats, 128);
+	capos_FrameAllocator_stats_Results st;
+	if (capos_FrameAllocator_stats_call(RT_CAP(capos_FrameAllocator, "frames"), &stats, &st) >= 0)
+		printf("bench: kernel memory charged to a process at start: %llu bytes\n",
+		       (unsigned long long)capos_FrameAllocator_stats_Results_get_kernelMemoryUsed(st));
 	nop_batch(1);
 	report("nop-batch1", 1, SAMPLES);
 	nop_batch(64);

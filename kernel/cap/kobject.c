@@ -32,14 +32,15 @@ void cap_drop(struct cap_slot *removed)
 
 int cap_error(int err)
 {
-	switch (err) {
-	case CAP_ERR_STALE: return CAPOS_E_STALE_CAP;
-	case CAP_ERR_WRONG_INTERFACE: return CAPOS_E_WRONG_INTERFACE;
-	case CAP_ERR_RIGHTS: return CAPOS_E_PERMISSION_DENIED;
-	case CAP_ERR_FULL: return CAPOS_E_TABLE_FULL;
-	case CAP_ERR_RESERVED: return CAPOS_E_RESERVED_CAP;
-	default: return CAPOS_E_BAD_CAP;
-	}
+	static const int map[][2] = {
+		{ CAP_ERR_STALE, CAPOS_E_STALE_CAP },         { CAP_ERR_WRONG_INTERFACE, CAPOS_E_WRONG_INTERFACE },
+		{ CAP_ERR_RIGHTS, CAPOS_E_PERMISSION_DENIED }, { CAP_ERR_FULL, CAPOS_E_TABLE_FULL },
+		{ CAP_ERR_RESERVED, CAPOS_E_RESERVED_CAP },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (map[i][0] == err)
+			return map[i][1];
+	return CAPOS_E_BAD_CAP; /* a bad id, or a slot that is not live */
 }
 
 bool call_text(struct capnp_text t, char *out, size_t cap)

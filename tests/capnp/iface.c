@@ -239,7 +239,7 @@ static void test_method_tables_capos(void)
 	check_row(&capos_Console_interface, capos_Console_write_ORDINAL, "write",
 	          capos_Console_rightWrite, 16, 0, 1, 0, 0);
 	check_row(&capos_FrameAllocator_interface, capos_FrameAllocator_stats_ORDINAL, "stats",
-	          capos_FrameAllocator_rightStats, 16 + 3 * 8, 0, 0, 3, 0);
+	          capos_FrameAllocator_rightStats, 16 + 6 * 8, 0, 0, 6, 0);
 	/* Endpoint's call and serve rights are needed by no method, yet its own */
 	CHECK_EQ(capos_Endpoint_RIGHTS,
 	         capos_Endpoint_rightCall | capos_Endpoint_rightServe | capos_Endpoint_rightMint);
