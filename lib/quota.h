@@ -17,6 +17,7 @@ struct quota {
 	struct quota *parent; /* NULL for a root */
 	uint64_t limit;       /* bytes this quota may hold */
 	uint64_t used;        /* bytes held now, children's limits included */
+	uint32_t children;    /* children carved and not given back */
 };
 
 /* A root quota of limit bytes. */
@@ -36,7 +37,8 @@ bool quota_uncharge(struct quota *q, uint64_t bytes);
 bool quota_carve(struct quota *parent, struct quota *child, uint64_t limit);
 
 /* Gives child's limit back to its parent. False (nothing changed) while the
- * child still holds charges or for a root. */
+ * child still holds charges or children of its own (even zero-byte ones,
+ * which would be left pointing at it), or for a root. */
 bool quota_give_back(struct quota *child);
 
 #endif

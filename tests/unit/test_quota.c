@@ -33,6 +33,7 @@ static void test_root(void **state)
 	memset(&r, 0xA5, sizeof r);
 	quota_init_root(&r, 100);
 	assert_quota(&r, NULL, 100, 0);
+	assert_int_equal(r.children, 0);
 	assert_true(quota_room(&r, 0));
 	assert_true(quota_room(&r, 100));
 	assert_false(quota_room(&r, 101));
@@ -203,6 +204,37 @@ static void test_give_back(void **state)
 	assert_quota(&r, NULL, 1000, 10);
 }
 
+/* Regression: a quota whose only child has a zero-byte limit holds
+ * nothing, but was given back all the same, leaving the child pointing at
+ * a struct its owner would then free or reuse (reused as that child's own
+ * child, it made a parent cycle). Invariant: a quota with children, of any
+ * size, is not given back; it is once they are. */
+static void test_give_back_refused_with_zero_byte_children(void **state)
+{
+	(void)state;
+	struct quota r, a, z;
+
+	quota_init_root(&r, 100);
+	assert_true(quota_carve(&r, &a, 10));
+	assert_true(quota_carve(&a, &z, 0));
+	assert_int_equal(r.children, 1);
+	assert_int_equal(a.children, 1);
+	assert_quota(&a, &r, 10, 0);
+	assert_false(quota_give_back(&a));
+	assert_quota(&a, &r, 10, 0);
+	assert_quota(&r, NULL, 100, 10);
+	assert_int_equal(a.children, 1);
+	assert_true(quota_give_back(&z));
+	assert_int_equal(a.children, 0);
+	assert_true(quota_give_back(&a));
+	assert_quota(&r, NULL, 100, 0);
+	assert_int_equal(r.children, 0);
+	/* white-box: a carve that would overflow the count is refused */
+	r.children = UINT32_MAX;
+	assert_false(quota_carve(&r, &a, 0));
+	assert_quota(&r, NULL, 100, 0);
+}
+
 /* --- random operations against a reference model --- */
 
 #define NQ 8
@@ -226,6 +258,15 @@ static uint64_t rng(void)
 	rng_state ^= rng_state >> 7;
 	rng_state ^= rng_state << 17;
 	return rng_state;
+}
+
+static uint32_t model_children(int i)
+{
+	uint32_t n = 0;
+
+	for (int j = 0; j < NQ; j++)
+		n += model[j].live && model[j].parent == i;
+	return n;
 }
 
 static uint64_t model_used(int i)
@@ -255,7 +296,8 @@ static uint64_t pick_amount(uint64_t room)
 }
 
 /* Every live quota matches the model, and for each: used <= limit, and
- * used == its direct charges + the limits of its live children. */
+ * used == its direct charges + the limits of its live children, and it
+ * counts those children. */
 static void check_against_model(void)
 {
 	for (int i = 0; i < NQ; i++) {
@@ -267,6 +309,7 @@ static void check_against_model(void)
 		assert_int_equal(qs[i].limit, model[i].limit);
 		assert_int_equal(qs[i].used, used);
 		assert_true(qs[i].used <= qs[i].limit);
+		assert_int_equal(qs[i].children, model_children(i));
 	}
 }
 
@@ -337,7 +380,7 @@ static void random_carve(int parent)
 
 static void random_give_back(int i)
 {
-	bool ok = model[i].parent >= 0 && model_used(i) == 0;
+	bool ok = model[i].parent >= 0 && model_used(i) == 0 && model_children(i) == 0;
 	struct quota before = qs[i];
 
 	assert_int_equal(quota_give_back(&qs[i]), ok);
@@ -400,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_overflow_safe),
 		cmocka_unit_test(test_carve),
 		cmocka_unit_test(test_give_back),
+		cmocka_unit_test(test_give_back_refused_with_zero_byte_children),
 		cmocka_unit_test(test_random_against_model),
 	};
 	return cmocka_run_group_tests(tests, 0, 0);
