@@ -17,6 +17,7 @@ struct quota {
 	struct quota *parent; /* NULL for a root */
 	uint64_t limit;       /* bytes this quota may hold */
 	uint64_t used;        /* bytes held now, children's limits included */
+	uint64_t carved;      /* the part of used that is children's limits */
 	uint32_t children;    /* children carved and not given back */
 };
 
@@ -29,7 +30,9 @@ bool quota_room(const struct quota *q, uint64_t bytes);
 /* Charges bytes to q; false (nothing charged) past its limit. */
 bool quota_charge(struct quota *q, uint64_t bytes);
 
-/* Returns bytes charged earlier; false (nothing changed) if q holds fewer. */
+/* Returns bytes charged earlier; false (nothing changed) if fewer were
+ * charged to q (its children's limits are not charges: they come back only
+ * through quota_give_back). */
 bool quota_uncharge(struct quota *q, uint64_t bytes);
 
 /* Carves child (limit bytes) out of parent: false (nothing changed) when

@@ -235,6 +235,35 @@ static void test_give_back_refused_with_zero_byte_children(void **state)
 	assert_quota(&r, NULL, 100, 0);
 }
 
+/* Regression: uncharge checked the bytes against used, which includes the
+ * children's limits, so a parent could "uncharge" bytes it had carved out
+ * and charge them again: here the root would hold 100 directly plus its
+ * child's 60 under a limit of 100. Invariant: only bytes charged directly
+ * can be uncharged; a subtree never holds more than its root's limit. */
+static void test_uncharge_cannot_take_carved_bytes(void **state)
+{
+	(void)state;
+	struct quota r, a;
+
+	quota_init_root(&r, 100);
+	assert_true(quota_carve(&r, &a, 60));
+	assert_true(quota_charge(&r, 10));
+	assert_false(quota_uncharge(&r, 70));
+	assert_false(quota_uncharge(&r, 11));
+	assert_quota(&r, NULL, 100, 70);
+	assert_int_equal(r.carved, 60);
+	assert_false(quota_charge(&r, 31));
+	assert_true(quota_uncharge(&r, 10));
+	assert_false(quota_uncharge(&r, 1));
+	assert_true(quota_charge(&a, 60));
+	assert_quota(&r, NULL, 100, 60);
+	assert_true(quota_uncharge(&a, 60));
+	assert_true(quota_give_back(&a));
+	assert_quota(&r, NULL, 100, 0);
+	assert_int_equal(r.carved, 0);
+	assert_true(quota_charge(&r, 100));
+}
+
 /* --- random operations against a reference model --- */
 
 #define NQ 8
@@ -296,8 +325,8 @@ static uint64_t pick_amount(uint64_t room)
 }
 
 /* Every live quota matches the model, and for each: used <= limit, and
- * used == its direct charges + the limits of its live children, and it
- * counts those children. */
+ * used == its direct charges + the limits of its live children (carved),
+ * and it counts those children. */
 static void check_against_model(void)
 {
 	for (int i = 0; i < NQ; i++) {
@@ -308,6 +337,7 @@ static void check_against_model(void)
 		assert_ptr_equal(qs[i].parent, model[i].parent < 0 ? NULL : &qs[model[i].parent]);
 		assert_int_equal(qs[i].limit, model[i].limit);
 		assert_int_equal(qs[i].used, used);
+		assert_int_equal(qs[i].carved, used - model[i].direct);
 		assert_true(qs[i].used <= qs[i].limit);
 		assert_int_equal(qs[i].children, model_children(i));
 	}
@@ -345,17 +375,13 @@ static void random_charge(int i)
 		model[i].direct += b;
 }
 
-/* Uncharges what was charged directly (any part of it), or more than the
- * quota holds at all. */
+/* Uncharges any part of what was charged directly, or more: up to the
+ * bytes the quota holds with its children's limits, or past them. */
 static void random_uncharge(int i)
 {
-	uint64_t b = pick_amount(model[i].direct);
-
-	uint64_t used = model_used(i);
-
-	if (b > model[i].direct && b <= used)
-		b = used < UINT64_MAX - 8 ? used + 1 + rng() % 8 : model[i].direct;
+	uint64_t b = rng() % 4 ? pick_amount(model[i].direct) : pick_amount(model_used(i));
 	bool ok = b <= model[i].direct;
+
 	assert_int_equal(quota_uncharge(&qs[i], b), ok);
 	if (ok)
 		model[i].direct -= b;
@@ -444,6 +470,7 @@ int main(void)
 		cmocka_unit_test(test_carve),
 		cmocka_unit_test(test_give_back),
 		cmocka_unit_test(test_give_back_refused_with_zero_byte_children),
+		cmocka_unit_test(test_uncharge_cannot_take_carved_bytes),
 		cmocka_unit_test(test_random_against_model),
 	};
 	return cmocka_run_group_tests(tests, 0, 0);
