@@ -17,6 +17,8 @@ struct quota {
 	struct quota *parent; /* NULL for a root */
 	uint64_t limit;       /* bytes this quota may hold */
 	uint64_t used;        /* bytes held now, children's limits included */
+	uint64_t carved;      /* the part of used that is children's limits */
+	uint32_t children;    /* children carved and not given back */
 };
 
 /* A root quota of limit bytes. */
@@ -28,7 +30,9 @@ bool quota_room(const struct quota *q, uint64_t bytes);
 /* Charges bytes to q; false (nothing charged) past its limit. */
 bool quota_charge(struct quota *q, uint64_t bytes);
 
-/* Returns bytes charged earlier; false (nothing changed) if q holds fewer. */
+/* Returns bytes charged earlier; false (nothing changed) if fewer were
+ * charged to q (its children's limits are not charges: they come back only
+ * through quota_give_back). */
 bool quota_uncharge(struct quota *q, uint64_t bytes);
 
 /* Carves child (limit bytes) out of parent: false (nothing changed) when
@@ -36,7 +40,8 @@ bool quota_uncharge(struct quota *q, uint64_t bytes);
 bool quota_carve(struct quota *parent, struct quota *child, uint64_t limit);
 
 /* Gives child's limit back to its parent. False (nothing changed) while the
- * child still holds charges or for a root. */
+ * child still holds charges or children of its own (even zero-byte ones,
+ * which would be left pointing at it), or for a root. */
 bool quota_give_back(struct quota *child);
 
 #endif
