@@ -303,7 +303,7 @@ void process_exit(struct process *p, int64_t code)
 		sched_exit_current();
 }
 
-static struct process *doomed_list;
+struct process *process_doomed_list;
 static bool reaping;
 
 void process_doom(struct process *p)
@@ -312,8 +312,8 @@ void process_doom(struct process *p)
 		return;
 	p->doomed = true;
 	kobject_get(&p->obj);
-	p->doomed_next = doomed_list;
-	doomed_list = p;
+	p->doomed_next = process_doomed_list;
+	process_doomed_list = p;
 }
 
 void process_reap(void)
@@ -322,9 +322,9 @@ void process_reap(void)
 		return;
 	reaping = true;
 	struct process *current = process_current(), *keep = 0;
-	while (doomed_list) {
-		struct process *p = doomed_list;
-		doomed_list = p->doomed_next;
+	while (process_doomed_list) {
+		struct process *p = process_doomed_list;
+		process_doomed_list = p->doomed_next;
 		if (p == current && p->state == PROCESS_ALIVE) {
 			keep = p; /* ends when its system call returns (ring_enter) */
 			continue;
@@ -332,7 +332,7 @@ void process_reap(void)
 		process_exit(p, CAPOS_EXIT_KILLED);
 		kobject_put(&p->obj);
 	}
-	doomed_list = keep;
+	process_doomed_list = keep;
 	if (keep)
 		keep->doomed_next = 0;
 	reaping = false;

@@ -118,6 +118,10 @@ int process_wait_exit(struct process *p, struct process *waiter, uint64_t user_d
  * init ended). No effect on a process that exited or is already doomed. */
 void process_doom(struct process *p);
 
+/* True when some process waits to be reaped (a cheap check for hot paths). */
+extern struct process *process_doomed_list;
+static inline bool process_reap_pending(void) { return process_doomed_list != 0; }
+
 /* Kills the processes whose last handle was released (process->doomed),
  * iteratively: killing one can doom others. The current process, if
  * doomed, is left for the caller to end. */

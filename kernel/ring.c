@@ -214,7 +214,8 @@ static uint32_t consume(struct process *p)
 	while (work < RING_ENTER_WORK_WORDS && !p->doomed && ring_queue_take(&p->ring.q, &sqe)) {
 		consumed++;
 		submit(p, &sqe, &work);
-		process_reap(); /* releasing a last handle kills at once */
+		if (process_reap_pending())
+			process_reap(); /* releasing a last handle kills at once */
 	}
 	return consumed;
 }

@@ -40,12 +40,12 @@ static void post(struct ring_queue *q, const struct capos_cqe *c)
 
 bool ring_queue_take(struct ring_queue *q, struct capos_sqe *out)
 {
-	uint32_t avail;
-	if (ring_queue_available(q, &avail) != CAPOS_OK || avail == 0)
+	uint32_t avail = __atomic_load_n(&q->shared->sq_tail, __ATOMIC_ACQUIRE) - q->sq_head;
+	if (avail - 1 >= CAPOS_RING_SQ_ENTRIES) /* empty, or corrupt */
 		return false;
 	if (ring_queue_unread(q) + q->credits + q->nbacklog >= CAPOS_RING_CQ_ENTRIES)
 		return false;
-	memcpy(out, &q->shared->sq[q->sq_head & SQ_MASK], sizeof(*out));
+	*out = q->shared->sq[q->sq_head & SQ_MASK];
 	q->sq_head++;
 	__atomic_store_n(&q->shared->sq_head, q->sq_head, __ATOMIC_RELEASE);
 	q->credits++;
@@ -68,7 +68,8 @@ bool ring_queue_complete(struct ring_queue *q, uint64_t user_data, int32_t resul
 	struct capos_cqe c = { .user_data = user_data, .result = result, .cap = cap };
 	if (q->credits > 0)
 		q->credits--;
-	ring_queue_flush(q);
+	if (q->nbacklog)
+		ring_queue_flush(q);
 	if (q->nbacklog == 0 && ring_queue_unread(q) < CAPOS_RING_CQ_ENTRIES) {
 		post(q, &c);
 		return true;
