@@ -231,9 +231,8 @@ static void ktest_frames(const struct boot_info *bi)
 }
 
 /* Random allocations and frees with a full consistency check after each. */
-static void ktest_heap(const struct boot_info *bi)
+static void heap_random(void)
 {
-	(void)bi;
 	enum { SLOTS = 64, ROUNDS = 4000 };
 	void *slot[SLOTS] = { 0 };
 	size_t size[SLOTS] = { 0 };
@@ -265,7 +264,116 @@ static void ktest_heap(const struct boot_info *bi)
 	struct heap_stats st = kheap_stats();
 	check(corrupt == 0, "no allocation overlapped another");
 	check(kheap_check() && st.live_allocs == live_before, "heap consistent, every test allocation freed");
-	kprintf("  heap arena %zu KiB after %d operations\n", st.arena_bytes / 1024, ROUNDS);
+	kprintf("  heap: %zu KiB committed after %d random operations\n", st.committed_bytes / 1024, ROUNDS);
+}
+
+/* A burst of allocations — many small blocks, as pending operations are, and
+ * some large ones — freed again: the heap's committed pages and the free
+ * frame count (page tables included) must return to their starting values. */
+static void heap_burst(void)
+{
+	enum { SMALL = 20000, LARGE = 8 };
+	uint8_t **small = kmalloc(SMALL * sizeof *small);
+	uint8_t *large[LARGE];
+	size_t large_size[LARGE];
+	KASSERT(small, "the heap holds the burst's pointer array");
+	struct heap_stats before = kheap_stats();
+	uint64_t frames_before = frame_free_count(), bad = 0, missing = 0;
+	size_t burst_bytes = 0;
+
+	for (int i = 0; i < SMALL; i++) {
+		size_t n = 16 + (size_t)(i * 37) % 200;
+		small[i] = kmalloc(n);
+		burst_bytes += n;
+		missing += !small[i];
+		if (small[i])
+			small[i][0] = small[i][n - 1] = (uint8_t)i;
+	}
+	for (int i = 0; i < LARGE; i++) {
+		large_size[i] = (64 * 1024) << (i % 6); /* 64 KiB .. 2 MiB */
+		large[i] = kmalloc(large_size[i]);
+		burst_bytes += large_size[i];
+		missing += !large[i];
+		for (size_t off = 0; large[i] && off < large_size[i]; off += PAGE_SIZE)
+			large[i][off] = (uint8_t)i;
+	}
+	struct heap_stats peak = kheap_stats();
+	uint64_t frames_peak = frame_free_count();
+	for (int i = 0; i < LARGE; i++) {
+		for (size_t off = 0; large[i] && off < large_size[i]; off += PAGE_SIZE)
+			bad += large[i][off] != (uint8_t)i;
+		kfree(large[i]);
+	}
+	for (int i = 0; i < SMALL; i++) {
+		size_t n = 16 + (size_t)(i * 37) % 200;
+		bad += small[i] && (small[i][0] != (uint8_t)i || small[i][n - 1] != (uint8_t)i);
+		kfree(small[i]);
+	}
+	struct heap_stats after = kheap_stats();
+	uint64_t frames_after = frame_free_count();
+	kprintf("  heap burst: %d small + %d large blocks: committed %zu KiB -> %zu KiB -> %zu KiB, "
+	        "free frames %llu -> %llu -> %llu\n", SMALL, LARGE, before.committed_bytes / 1024,
+	        peak.committed_bytes / 1024, after.committed_bytes / 1024, (unsigned long long)frames_before,
+	        (unsigned long long)frames_peak, (unsigned long long)frames_after);
+	check(missing == 0 && bad == 0, "every burst block was allocated and kept its contents");
+	check(peak.committed_bytes >= before.committed_bytes + burst_bytes &&
+	      frames_before - frames_peak >= (peak.committed_bytes - before.committed_bytes) / PAGE_SIZE,
+	      "the burst committed heap pages, each a frame taken from the allocator");
+	check(after.committed_bytes == before.committed_bytes && after.live_allocs == before.live_allocs,
+	      "the heap's committed pages are back to their starting value");
+	check(frames_after == frames_before, "the free frame count is back to its starting value");
+	check(kheap_check(), "heap consistent after the burst");
+	kfree(small);
+}
+
+/* Takes every free frame, chaining them through their own first word;
+ * returns the chain's head. */
+static uint64_t hoard_frames(void)
+{
+	uint64_t head = 0;
+	for (uint64_t pa; (pa = frame_alloc()) != 0; head = pa)
+		*(uint64_t *)phys_to_virt(pa) = head;
+	return head;
+}
+
+/* Frees frames from the chain at *head until count are free. */
+static void unhoard_frames(uint64_t *head, uint64_t count)
+{
+	while (*head && frame_free_count() < count) {
+		uint64_t next = *(uint64_t *)phys_to_virt(*head);
+		frame_free(*head);
+		*head = next;
+	}
+}
+
+/* With only a few frames left, an allocation that needs more fails at every
+ * point of its commit: NULL, the heap consistent and unchanged, every frame
+ * the failed commit took (page tables included) given back. */
+static void heap_exhaustion(void)
+{
+	enum { NEED = 64 * 1024 };
+	struct heap_stats before = kheap_stats();
+	uint64_t wrong = 0, hoard = hoard_frames();
+	for (uint64_t keep = 0; keep < 12; keep++) {
+		unhoard_frames(&hoard, keep);
+		void *p = kmalloc(NEED);
+		wrong += p != 0 || frame_free_count() != keep || !kheap_check() ||
+		         kheap_stats().committed_bytes != before.committed_bytes;
+		kfree(p);
+	}
+	unhoard_frames(&hoard, UINT64_MAX);
+	void *p = kmalloc(NEED);
+	check(wrong == 0, "an allocation short of frames fails cleanly and gives back what it took");
+	check(p != 0, "the same allocation succeeds once frames are free again");
+	kfree(p);
+}
+
+static void ktest_heap(const struct boot_info *bi)
+{
+	(void)bi;
+	heap_random();
+	heap_burst();
+	heap_exhaustion();
 }
 
 /* The tick rate over one second of the reference clock must be within 10%

@@ -15,7 +15,20 @@
  * the previously created group, so the groups form a list headed by
  * h->last_region_end. Tags absorbed by coalescing are overwritten with a
  * poison tag, so freeing a pointer whose chunk was merged away is still
- * recognised as a double free. */
+ * recognised as a double free (with a pager, by its page having been
+ * released when the poison tag went with it).
+ *
+ * With a pager, groups are page-aligned and a free chunk's hole (hole_of) is
+ * the run of whole pages strictly between its head (header + links) and its
+ * footer; holes are exactly the released pages. Every operation that changes
+ * the layout changes at most one hole into at most two, each a prefix or a
+ * suffix of the old one (carve, grow_in_place: commit what is left between
+ * them, before writing anything there), or joins holes into one whose prefix
+ * and suffix are the old ones (release_chunk: release what lies between,
+ * after the last write). So each step commits or releases one contiguous
+ * span, computed in O(1). Headers read through a pointer the caller handed in
+ * are first checked to lie in a committed page, since a double-freed pointer
+ * may now point into a hole. */
 #include "lib/heap.h"
 #include "lib/mem.h"
 
@@ -23,10 +36,13 @@
 #define TAG_SIZE 16u
 #define OVERHEAD (2 * TAG_SIZE)           /* header + footer */
 #define MIN_CHUNK (OVERHEAD + 16u)        /* room for the free-list links */
+#define FREE_HEAD (TAG_SIZE + 16u)        /* a free chunk's header and links */
 #define PROLOGUE TAG_SIZE
 #define EPILOGUE (2 * TAG_SIZE)
 #define FENCES (PROLOGUE + EPILOGUE)
 #define SIZE_LIMIT (SIZE_MAX >> 2)        /* larger requests fail outright */
+#define MIN_PAGE 64u
+#define NO_HOLE UINTPTR_MAX               /* release_chunk: the chunk is all committed */
 
 #define F_USED ((uintptr_t)1)
 #define F_FENCE ((uintptr_t)2)
@@ -49,14 +65,21 @@ struct epilogue {
 	unsigned char *start;    /* this group's first byte (its prologue) */
 };
 
+/* [lo, hi): page-aligned addresses; empty when lo >= hi. */
+struct span {
+	uintptr_t lo, hi;
+};
+
 _Static_assert(sizeof(struct tag) == TAG_SIZE, "a tag is 16 bytes");
 _Static_assert(sizeof(struct epilogue) == EPILOGUE, "the epilogue is 32 bytes");
 _Static_assert(sizeof(struct links) <= MIN_CHUNK - OVERHEAD, "free links fit a minimum chunk");
+_Static_assert(TAG_SIZE + sizeof(struct links) == FREE_HEAD, "a free chunk's head is its header and links");
 
 static const char ERR_MISALIGNED[] = "heap: pointer not from this heap (misaligned)";
 static const char ERR_FOREIGN[] = "heap: pointer not from this heap";
 static const char ERR_HEADER[] = "heap: invalid pointer or corrupted chunk header";
 static const char ERR_DOUBLE[] = "heap: double free";
+static const char ERR_RELEASED[] = "heap: double free (or a pointer into free memory, since released)";
 static const char ERR_FOOTER[] = "heap: corrupted chunk footer (overflow?)";
 static const char ERR_REGION[] = "heap: corrupted region trailer";
 static const char ERR_FREELIST[] = "heap: corrupted free list";
@@ -137,6 +160,86 @@ static void epilogue_set(unsigned char *end, unsigned char *prev_end, unsigned c
 	e->tag.check = tag_check(e, e->tag.word, epilogue_extra(e));
 }
 
+/* --- pages: what is committed follows from the layout (heap.h) --- */
+
+static bool paged(const struct heap *h)
+{
+	return h->pager.page_size != 0;
+}
+
+static uintptr_t page_down(const struct heap *h, uintptr_t a)
+{
+	return a & ~(uintptr_t)(h->pager.page_size - 1);
+}
+
+static uintptr_t page_up(const struct heap *h, uintptr_t a)
+{
+	return page_down(h, a + h->pager.page_size - 1);
+}
+
+static uintptr_t min_addr(uintptr_t a, uintptr_t b)
+{
+	return a < b ? a : b;
+}
+
+static uintptr_t max_addr(uintptr_t a, uintptr_t b)
+{
+	return a > b ? a : b;
+}
+
+/* The whole pages of the free chunk [c, c+size) clear of its head and footer:
+ * released while it is free. Empty without a pager. */
+static struct span hole_of(const struct heap *h, const unsigned char *c, size_t size)
+{
+	struct span s = { 0, 0 };
+
+	if (paged(h)) {
+		s.lo = page_up(h, (uintptr_t)c + FREE_HEAD);
+		s.hi = page_down(h, (uintptr_t)c + size - TAG_SIZE);
+	}
+	return s.lo < s.hi ? s : (struct span){ 0, 0 };
+}
+
+/* Commits [lo, hi) (nothing when empty). False if the pager refuses. */
+static bool commit_span(struct heap *h, uintptr_t lo, uintptr_t hi)
+{
+	if (lo >= hi)
+		return true;
+	if (!h->pager.commit(h->ctx, (void *)lo, hi - lo))
+		return false;
+	h->stats.committed_bytes += hi - lo;
+	return true;
+}
+
+/* Releases [lo, hi) (nothing when empty). */
+static void release_span(struct heap *h, uintptr_t lo, uintptr_t hi)
+{
+	if (lo >= hi)
+		return;
+	h->pager.release(h->ctx, (void *)lo, hi - lo);
+	h->stats.committed_bytes -= hi - lo;
+}
+
+/* Is the page holding p committed? Always with no pager. A tag (16 bytes,
+ * 16-aligned) never straddles two pages. */
+static bool page_committed(const struct heap *h, const void *p)
+{
+	return !paged(h) || h->pager.committed(h->ctx, p);
+}
+
+/* Is every page of [p, p+len) committed? Always with no pager. */
+static bool committed(const struct heap *h, const void *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	if (!paged(h))
+		return true;
+	for (uintptr_t pg = page_down(h, a); pg < a + len; pg += h->pager.page_size)
+		if (!h->pager.committed(h->ctx, (const void *)pg))
+			return false;
+	return true;
+}
+
 /* --- free list: address ordered, doubly linked through links_of() --- */
 
 static void list_insert_after(struct heap *h, unsigned char *after, unsigned char *c, size_t size)
@@ -187,14 +290,36 @@ static bool tag_is_free(const struct tag *t)
 	return tag_ok(t) && !(t->word & (F_USED | F_FENCE)) && t->word != POISON_WORD;
 }
 
-/* Makes [c, c+size) a free chunk, merging it with free neighbours, and puts
- * it on the free list. The tags before c and at c+size must be intact. */
-static void release_chunk(struct heap *h, unsigned char *c, size_t size)
+/* release_chunk has made [c, c+size) one free chunk out of the chunk at mid
+ * (committed but for its pages from hole_from on) and, when they were free,
+ * the chunk before it (joined_prev) and the one at joined_next (or NULL).
+ * Releases the pages of the new hole between the old holes: the ones that
+ * were committed. */
+static void release_new_hole(struct heap *h, unsigned char *c, size_t size, const unsigned char *mid,
+                             bool joined_prev, const unsigned char *joined_next, uintptr_t hole_from)
 {
-	unsigned char *next = c + size;
+	struct span hole = hole_of(h, c, size);
+	uintptr_t lo = hole.lo, hi = min_addr(hole.hi, hole_from);
+
+	if (joined_prev)
+		lo = max_addr(lo, page_down(h, (uintptr_t)mid - TAG_SIZE));
+	if (joined_next)
+		hi = min_addr(hi, page_up(h, (uintptr_t)joined_next + FREE_HEAD));
+	release_span(h, lo, hi);
+}
+
+/* Makes [c, c+size) a free chunk, merging it with free neighbours, and puts
+ * it on the free list. The tags before c and at c+size must be intact.
+ * [c, c+size) is committed except, when hole_from is not NO_HOLE, the pages
+ * from hole_from to the end of its hole (a fresh region; the chunk after c
+ * is then not free). With a pager, releases what the merged chunk's hole
+ * newly covers, after every write. */
+static void release_chunk(struct heap *h, unsigned char *c, size_t size, uintptr_t hole_from)
+{
+	unsigned char *next = c + size, *mid = c;
 	const struct tag *before = tag_at(c - TAG_SIZE);
 	unsigned char *after = NULL;
-	bool next_free = tag_is_free(tag_at(next));
+	bool next_free = tag_is_free(tag_at(next)), prev_free = tag_is_free(before);
 
 	if (next_free) {
 		size_t nsize = tag_size(tag_at(next));
@@ -204,7 +329,7 @@ static void release_chunk(struct heap *h, unsigned char *c, size_t size)
 		poison_boundary(next);
 		size += nsize;
 	}
-	if (tag_is_free(before)) {
+	if (prev_free) {
 		size_t psize = tag_size(before);
 		unsigned char *prev = c - psize;
 
@@ -218,6 +343,8 @@ static void release_chunk(struct heap *h, unsigned char *c, size_t size)
 	}
 	chunk_set(c, size, 0);
 	list_insert_after(h, after, c, size);
+	if (paged(h))
+		release_new_hole(h, c, size, mid, prev_free, next_free ? next : NULL, hole_from);
 }
 
 /* --- regions --- */
@@ -230,33 +357,82 @@ void heap_init(struct heap *h, heap_grow_fn grow, heap_fault_fn fault, void *ctx
 	h->ctx = ctx;
 }
 
+bool heap_set_pager(struct heap *h, const struct heap_pager *pager)
+{
+	size_t ps = pager->page_size;
+
+	if (h->last_region_end || h->spare || ps < MIN_PAGE || (ps & (ps - 1)) || !pager->commit ||
+	    !pager->release || !pager->committed)
+		return false;
+	h->pager = *pager;
+	return true;
+}
+
+/* Commits the pages of the fresh (uncommitted) range [fresh, end) that the
+ * new chunk [c, end - EPILOGUE) and the fences need: all but the chunk's
+ * hole, which lies inside the fresh range (c + FREE_HEAD >= fresh: c is the
+ * old epilogue, 32 bytes before it, or just after the new prologue).
+ * Returns where the hole starts (NO_HOLE: no hole), or 0 when a commit fails
+ * (then nothing is committed). */
+static uintptr_t commit_fresh(struct heap *h, unsigned char *c, unsigned char *fresh, unsigned char *end)
+{
+	struct span hole = hole_of(h, c, (size_t)(end - EPILOGUE - c));
+
+	if (!paged(h))
+		return NO_HOLE;
+	if (hole.lo >= hole.hi)
+		return commit_span(h, (uintptr_t)fresh, (uintptr_t)end) ? NO_HOLE : 0;
+	if (!commit_span(h, (uintptr_t)fresh, hole.lo))
+		return 0;
+	if (!commit_span(h, hole.hi, (uintptr_t)end)) {
+		release_span(h, (uintptr_t)fresh, hole.lo);
+		return 0;
+	}
+	return hole.lo;
+}
+
 /* Adds the got bytes at mem to the heap as one free chunk, merged with the
  * previous group when mem starts where it ends. False if, once trimmed to
- * 16-byte alignment, the region is too small to hold a chunk. */
+ * 16-byte alignment (whole pages with a pager), the region is too small to
+ * hold a chunk, or if committing its fences fails — then it is kept as the
+ * spare, to be tried again before grow() is asked for more. */
 static bool add_region(struct heap *h, void *mem, size_t got)
 {
-	uintptr_t lo = ((uintptr_t)mem + HEAP_ALIGN - 1) & ~(uintptr_t)(HEAP_ALIGN - 1);
-	uintptr_t hi = ((uintptr_t)mem + got) & ~(uintptr_t)(HEAP_ALIGN - 1);
+	size_t unit = paged(h) ? h->pager.page_size : HEAP_ALIGN;
+	uintptr_t lo = ((uintptr_t)mem + unit - 1) & ~(uintptr_t)(unit - 1);
+	uintptr_t hi = ((uintptr_t)mem + got) & ~(uintptr_t)(unit - 1);
 	unsigned char *start, *end, *c, *last = h->last_region_end;
+	bool join;
+	uintptr_t hole_from;
 
-	if (got > UINTPTR_MAX - (uintptr_t)mem || hi < lo || hi - lo < FENCES + MIN_CHUNK)
+	if (got > UINTPTR_MAX - (uintptr_t)mem || lo < (uintptr_t)mem || hi < lo ||
+	    hi - lo < FENCES + MIN_CHUNK)
 		return false;
 	start = (unsigned char *)lo;
 	end = start + (hi - lo);
-	if (last && start == last && epilogue_ok(epilogue_of(last))) {
+	join = last && start == last && epilogue_ok(epilogue_of(last));
+	c = join ? (unsigned char *)epilogue_of(last) : start + PROLOGUE;
+	hole_from = commit_fresh(h, c, start, end);
+	if (!hole_from) {
+		h->spare = mem;
+		h->spare_bytes = got;
+		return false;
+	}
+	if (join) {
 		struct epilogue *old = epilogue_of(last);
 
-		c = (unsigned char *)old; /* the old epilogue becomes chunk space */
+		/* the old epilogue becomes chunk space */
 		epilogue_set(end, old->prev_end, old->start);
 	} else {
 		tag_set(start, F_USED | F_FENCE);
-		c = start + PROLOGUE;
 		epilogue_set(end, last, start);
 	}
 	h->last_region_end = end;
 	h->stats.arena_bytes += (size_t)(end - start);
+	if (!paged(h))
+		h->stats.committed_bytes += (size_t)(end - start);
 	/* a chunk ends just before the epilogue, which release_chunk reads */
-	release_chunk(h, c, (size_t)(end - EPILOGUE - c));
+	release_chunk(h, c, (size_t)(end - EPILOGUE - c), hole_from);
 	return true;
 }
 
@@ -324,16 +500,26 @@ static unsigned char *find_fit(struct heap *h, size_t need, size_t align, uintpt
 }
 
 /* Turns [at, at+need) of the free chunk c into a used chunk, returning the
- * pieces before and after it (when big enough to be chunks) to the list. */
-static void carve(struct heap *h, unsigned char *c, unsigned char *at, size_t need)
+ * pieces before and after it (when big enough to be chunks) to the list.
+ * First commits the part of c's hole that the pieces' holes do not keep;
+ * false (the heap unchanged) if that fails. */
+static bool carve(struct heap *h, unsigned char *c, unsigned char *at, size_t need)
 {
 	size_t csize = tag_size(tag_at(c));
 	size_t lead = (size_t)(at - c), tail = csize - lead - need;
 	unsigned char *anchor = links_of(c)->prev;
+	struct span hole = hole_of(h, c, csize);
 
 	if (tail < MIN_CHUNK) {
 		need += tail;
 		tail = 0;
+	}
+	if (hole.lo < hole.hi) {
+		uintptr_t lo = lead ? max_addr(hole.lo, page_down(h, (uintptr_t)at - TAG_SIZE)) : hole.lo;
+		uintptr_t hi = tail ? min_addr(hole.hi, page_up(h, (uintptr_t)at + need + FREE_HEAD)) : hole.hi;
+
+		if (!commit_span(h, lo, hi))
+			return false;
 	}
 	list_remove(h, c, csize);
 	if (lead) {
@@ -348,12 +534,24 @@ static void carve(struct heap *h, unsigned char *c, unsigned char *at, size_t ne
 	}
 	h->stats.used_bytes += need - OVERHEAD;
 	h->stats.live_allocs++;
+	return true;
 }
 
 static void fault(struct heap *h, const char *reason, const void *p)
 {
 	if (h->fault)
 		h->fault(h->ctx, reason, p);
+}
+
+/* Adds the region whose pages could not be committed before, if any. */
+static bool take_spare(struct heap *h)
+{
+	void *mem = h->spare;
+
+	if (!mem)
+		return false;
+	h->spare = NULL;
+	return add_region(h, mem, h->spare_bytes);
 }
 
 /* Asks grow() for enough memory that a chunk of need bytes aligned to align
@@ -366,6 +564,8 @@ static bool grow_for(struct heap *h, size_t need, size_t align)
 
 	if (!h->grow)
 		return false;
+	if (paged(h))
+		want = (want + h->pager.page_size - 1) & ~(h->pager.page_size - 1);
 	mem = h->grow(h->ctx, want, &got);
 	return mem && add_region(h, mem, got);
 }
@@ -385,20 +585,22 @@ void *heap_alloc(struct heap *h, size_t size, size_t align)
 		align = HEAP_ALIGN;
 	need = chunk_size_for(size);
 	c = find_fit(h, need, align, &at, &corrupt);
-	if (!c && !corrupt && grow_for(h, need, align))
+	if (!c && !corrupt && take_spare(h))
+		c = find_fit(h, need, align, &at, &corrupt);
+	if (!c && !corrupt && !h->spare && grow_for(h, need, align))
 		c = find_fit(h, need, align, &at, &corrupt);
 	if (corrupt) {
 		fault(h, ERR_FREELIST, h->free_list);
 		return NULL;
 	}
-	if (!c)
+	if (!c || !carve(h, c, (unsigned char *)at, need))
 		return NULL;
-	carve(h, c, (unsigned char *)at, need);
 	return (unsigned char *)at + TAG_SIZE;
 }
 
 /* Checks that p is a live allocation of this heap and returns its chunk;
- * otherwise reports the misuse through fault and returns NULL. */
+ * otherwise reports the misuse through fault and returns NULL. Reads no tag
+ * in a page that is not committed. */
 static unsigned char *live_chunk(struct heap *h, void *p)
 {
 	unsigned char *c = (unsigned char *)p - TAG_SIZE, *end;
@@ -415,6 +617,10 @@ static unsigned char *live_chunk(struct heap *h, void *p)
 		fault(h, corrupt ? ERR_REGION : ERR_FOREIGN, p);
 		return NULL;
 	}
+	if (!page_committed(h, c)) {
+		fault(h, ERR_RELEASED, p);
+		return NULL;
+	}
 	t = tag_at(c);
 	if (!tag_ok(t) || (t->word & F_FENCE)) {
 		fault(h, ERR_HEADER, p);
@@ -429,7 +635,9 @@ static unsigned char *live_chunk(struct heap *h, void *p)
 		fault(h, ERR_HEADER, p);
 		return NULL;
 	}
-	if (tag_at(c + size - TAG_SIZE)->word != t->word || !tag_ok(tag_at(c + size - TAG_SIZE))) {
+	if ((page_down(h, (uintptr_t)c) != page_down(h, (uintptr_t)c + size - TAG_SIZE) &&
+	     !page_committed(h, c + size - TAG_SIZE)) ||
+	    tag_at(c + size - TAG_SIZE)->word != t->word || !tag_ok(tag_at(c + size - TAG_SIZE))) {
 		fault(h, ERR_FOOTER, p);
 		return NULL;
 	}
@@ -446,7 +654,7 @@ void heap_free(struct heap *h, void *p)
 	size = tag_size(tag_at(c));
 	h->stats.used_bytes -= size - OVERHEAD;
 	h->stats.live_allocs--;
-	release_chunk(h, c, size);
+	release_chunk(h, c, size, NO_HOLE);
 }
 
 /* Shrinks the used chunk c (csize bytes) to need bytes when the rest is big
@@ -457,28 +665,38 @@ static void shrink_in_place(struct heap *h, unsigned char *c, size_t csize, size
 		return;
 	chunk_set(c, need, F_USED);
 	h->stats.used_bytes -= csize - need;
-	release_chunk(h, c + need, csize - need);
+	release_chunk(h, c + need, csize - need, NO_HOLE);
 }
 
 /* Grows the used chunk c (csize bytes) to at least need bytes by taking the
- * free chunk after it. False if that chunk is not free or too small. */
+ * free chunk after it. False if that chunk is not free or too small, or if
+ * committing the part of its hole now needed fails. */
 static bool grow_in_place(struct heap *h, unsigned char *c, size_t csize, size_t need)
 {
 	unsigned char *next = c + csize;
 	size_t nsize, total;
 	unsigned char *after;
+	struct span hole;
 
 	if (!tag_is_free(tag_at(next)))
 		return false;
 	nsize = tag_size(tag_at(next));
 	if (nsize < need - csize)
 		return false;
-	after = links_of(next)->prev;
-	list_remove(h, next, nsize);
-	poison_boundary(next);
 	total = csize + nsize;
 	if (total - need < MIN_CHUNK)
 		need = total;
+	hole = hole_of(h, next, nsize);
+	if (hole.lo < hole.hi) {
+		uintptr_t hi = need < total ? min_addr(hole.hi, page_up(h, (uintptr_t)c + need + FREE_HEAD))
+		                            : hole.hi;
+
+		if (!commit_span(h, hole.lo, hi))
+			return false;
+	}
+	after = links_of(next)->prev;
+	list_remove(h, next, nsize);
+	poison_boundary(next);
 	chunk_set(c, need, F_USED);
 	if (total > need) {
 		chunk_set(c + need, total - need, 0);
@@ -525,16 +743,18 @@ void *heap_realloc(struct heap *h, void *p, size_t size)
 /* --- consistency check --- */
 
 struct tally {
-	size_t arena, used, free, live, chunks;
+	size_t arena, committed, used, free, live, chunks;
 };
 
-/* Is [p, p+len) inside one of the heap's groups? Guards every dereference of
- * a pointer read from heap memory during the check. */
-static bool in_heap(const struct heap *h, const void *p, size_t len)
+/* Can p be a free chunk: inside one of the heap's groups with room for a
+ * chunk, its head committed? Guards every dereference of a pointer read from
+ * heap memory during the check. */
+static bool free_chunk_in_heap(const struct heap *h, const void *p)
 {
 	bool corrupt;
 
-	return p && ((uintptr_t)p & (HEAP_ALIGN - 1)) == 0 && group_of(h, p, len, &corrupt);
+	return p && ((uintptr_t)p & (HEAP_ALIGN - 1)) == 0 && group_of(h, p, MIN_CHUNK, &corrupt) &&
+	       committed(h, p, FREE_HEAD);
 }
 
 /* A free chunk's links must point at free chunks on the right side of it,
@@ -543,44 +763,74 @@ static bool links_ok(const struct heap *h, unsigned char *c)
 {
 	const struct links *l = links_of(c);
 
-	if (l->next && (!in_heap(h, l->next, MIN_CHUNK) || (uintptr_t)l->next <= (uintptr_t)c ||
+	if (l->next && (!free_chunk_in_heap(h, l->next) || (uintptr_t)l->next <= (uintptr_t)c ||
 	                links_of(l->next)->prev != c))
 		return false;
 	if (!l->prev)
 		return h->free_list == c;
-	return in_heap(h, l->prev, MIN_CHUNK) && (uintptr_t)l->prev < (uintptr_t)c &&
+	return free_chunk_in_heap(h, l->prev) && (uintptr_t)l->prev < (uintptr_t)c &&
 	       links_of(l->prev)->next == c;
 }
 
-/* Walks the chunks of the group ending at end. */
+/* With a pager: every page of [from, to) must be committed (they hold
+ * metadata or live blocks); adds them to the tally. */
+static bool check_needed(const struct heap *h, uintptr_t from, uintptr_t to, struct tally *t)
+{
+	if (!paged(h) || from >= to)
+		return true;
+	t->committed += to - from;
+	return committed(h, (const void *)from, to - from);
+}
+
+/* With a pager: the pages at both ends of a hole must be released. */
+static bool check_hole(const struct heap *h, struct span hole)
+{
+	return hole.lo >= hole.hi ||
+	       (!h->pager.committed(h->ctx, (const void *)hole.lo) &&
+	        !h->pager.committed(h->ctx, (const void *)(hole.hi - h->pager.page_size)));
+}
+
+/* Walks the chunks of the group ending at end. needed is the first page
+ * not yet known to be required: everything up to the next hole is. */
 static bool check_group(const struct heap *h, unsigned char *end, struct tally *t)
 {
 	const struct epilogue *e = epilogue_of(end);
 	unsigned char *c = e->start + PROLOGUE;
+	uintptr_t needed = (uintptr_t)e->start;
 	bool prev_free = false;
 
 	if ((size_t)(end - e->start) < FENCES + MIN_CHUNK ||
-	    (size_t)(end - e->start) > h->stats.arena_bytes || !tag_ok(tag_at(e->start)) ||
-	    tag_at(e->start)->word != (F_USED | F_FENCE))
+	    (size_t)(end - e->start) > h->stats.arena_bytes || !page_committed(h, e->start) ||
+	    !tag_ok(tag_at(e->start)) || tag_at(e->start)->word != (F_USED | F_FENCE))
 		return false;
 	while (c < (unsigned char *)e) {
 		const struct tag *hd = tag_at(c);
-		size_t size = tag_size(hd);
+		size_t size;
 		const struct tag *ft;
 
+		if (!page_committed(h, c))
+			return false;
+		size = tag_size(hd);
 		if (!tag_ok(hd) || (hd->word & F_FENCE) || hd->word == POISON_WORD ||
 		    size < MIN_CHUNK || size > (size_t)((unsigned char *)e - c))
 			return false;
 		ft = tag_at(c + size - TAG_SIZE);
-		if (!tag_ok(ft) || ft->word != hd->word)
+		if (!page_committed(h, ft) || !tag_ok(ft) || ft->word != hd->word)
 			return false;
 		if (hd->word & F_USED) {
 			t->used += size - OVERHEAD;
 			t->live++;
 			prev_free = false;
 		} else {
+			struct span hole = hole_of(h, c, size);
+
 			if (prev_free || !links_ok(h, c))
 				return false; /* two free neighbours were not coalesced */
+			if (hole.lo < hole.hi) {
+				if (!check_needed(h, needed, hole.lo, t) || !check_hole(h, hole))
+					return false;
+				needed = hole.hi;
+			}
 			t->free += size;
 			t->chunks++;
 			prev_free = true;
@@ -588,7 +838,7 @@ static bool check_group(const struct heap *h, unsigned char *end, struct tally *
 		c += size;
 	}
 	t->arena += (size_t)(end - e->start);
-	return c == (unsigned char *)e;
+	return c == (unsigned char *)e && check_needed(h, needed, (uintptr_t)end, t);
 }
 
 /* The list must be strictly ascending, made of free chunks, and exactly as
@@ -599,7 +849,7 @@ static bool check_free_list(const struct heap *h, size_t chunks)
 	size_t n = 0;
 
 	for (unsigned char *c = h->free_list; c; c = links_of(c)->next) {
-		if (n++ == chunks || !in_heap(h, c, MIN_CHUNK) || !tag_is_free(tag_at(c)) ||
+		if (n++ == chunks || !free_chunk_in_heap(h, c) || !tag_is_free(tag_at(c)) ||
 		    links_of(c)->prev != prev || (prev && (uintptr_t)c <= (uintptr_t)prev))
 			return false;
 		prev = c;
@@ -613,12 +863,15 @@ bool heap_check(const struct heap *h)
 	size_t budget = h->stats.arena_bytes / (FENCES + MIN_CHUNK) + 1;
 
 	for (unsigned char *end = h->last_region_end; end; end = epilogue_of(end)->prev_end) {
-		if (budget-- == 0 || !epilogue_ok(epilogue_of(end)) || !check_group(h, end, &t))
+		if (budget-- == 0 || !committed(h, epilogue_of(end), EPILOGUE) ||
+		    !epilogue_ok(epilogue_of(end)) || !check_group(h, end, &t))
 			return false;
 	}
 	if (!check_free_list(h, t.chunks))
 		return false;
-	return t.arena == h->stats.arena_bytes && t.used == h->stats.used_bytes &&
-	       t.free == h->stats.free_bytes && t.live == h->stats.live_allocs &&
-	       t.chunks == h->stats.free_chunks;
+	if (!paged(h))
+		t.committed = t.arena;
+	return t.arena == h->stats.arena_bytes && t.committed == h->stats.committed_bytes &&
+	       t.used == h->stats.used_bytes && t.free == h->stats.free_bytes &&
+	       t.live == h->stats.live_allocs && t.chunks == h->stats.free_chunks;
 }

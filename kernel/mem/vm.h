@@ -40,6 +40,14 @@ int vm_map(uint64_t root, uintptr_t va, uint64_t pa, unsigned flags);
 /* Removes the 4 KiB mapping at va (if any) and flushes it from the TLB. */
 void vm_unmap(uint64_t root, uintptr_t va);
 
+/* Frees the page tables that map nothing on the way to [va, va + len): each
+ * table of 4 KiB pages left empty, then each table above it left empty —
+ * but never a table the root points to (the kernel half's top-level entries
+ * are shared by every address space and never change). Flushes each freed
+ * table from the paging-structure caches (this CPU only, as vm_unmap).
+ * Returns the number of frames freed. */
+uint64_t vm_prune(uint64_t root, uintptr_t va, size_t len);
+
 /* Looks up va: true and *pa / *flags (enum vm_flags) if mapped. */
 bool vm_translate(uint64_t root, uintptr_t va, uint64_t *pa, unsigned *flags);
 

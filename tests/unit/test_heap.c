@@ -1,13 +1,24 @@
 /* The boundary-tag heap: alignment, coalescing, growth (contiguous and not),
  * realloc, misuse reported through the fault callback, and random stress with
- * heap_check and content patterns after every step. */
+ * heap_check and content patterns after every step.
+ *
+ * With a pager (the second half): grow() hands out address space from an
+ * mmap'd arena and the test's pager tracks every page. With 4 KiB pages a
+ * released page is PROT_NONE, so any touch by the heap crashes the test; with
+ * smaller pages (many more page boundaries) a released page is filled with a
+ * pattern that must be intact when it is committed again. A freshly committed
+ * page is filled with junk, as a recycled frame would be. A model rebuilt from
+ * the live blocks alone says which pages must be committed; it must match the
+ * pager's map exactly after every step. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "lib/heap.h"
 
@@ -36,6 +47,14 @@ struct faults {
 
 static struct faults faults;
 
+/* Every region grow() handed out, in order (for the page model). */
+#define MAX_REGIONS 4096
+static struct {
+	uint8_t *start;
+	size_t len;
+} regions[MAX_REGIONS];
+static size_t nregions;
+
 static void *grow(void *ctx, size_t min_bytes, size_t *got)
 {
 	struct arena *a = ctx;
@@ -49,6 +68,8 @@ static void *grow(void *ctx, size_t min_bytes, size_t *got)
 	a->used = start + n;
 	a->handed += n;
 	*got = n;
+	if (nregions < MAX_REGIONS)
+		regions[nregions++].start = a->base + start, regions[nregions - 1].len = n;
 	return a->base + start;
 }
 
@@ -71,6 +92,7 @@ static void setup_arena(size_t gap, size_t granule, size_t limit)
 	ar.granule = granule;
 	ar.limit = limit;
 	memset(&faults, 0, sizeof faults);
+	nregions = 0;
 	heap_init(&h, grow, on_fault, &ar);
 }
 
@@ -106,6 +128,7 @@ static void test_alloc_basic(void **state)
 	assert_int_equal(h.stats.live_allocs, 1);
 	assert_int_equal(h.stats.used_bytes, 112);
 	assert_int_equal(h.stats.arena_bytes, 4096);
+	assert_int_equal(h.stats.committed_bytes, 4096); /* no pager: all of it */
 	assert_int_equal(h.stats.free_chunks, 1);
 	assert_int_equal(ar.calls, 1);
 }
@@ -634,36 +657,38 @@ static void check_fill(const struct live *l)
 			fail_msg("block %p byte %zu overwritten", (void *)l->p, i);
 }
 
-/* Random allocations, frees and reallocs; every block carries a fill byte
- * that must survive until it is freed, so overlapping blocks are caught. */
-static void stress(size_t gap, int steps)
-{
-	static struct live live[256];
-	static const size_t aligns[] = { 0, 0, 0, 16, 32, 64, 256, 4096 };
-	size_t n = 0;
+static struct live live[256];
+static size_t nlive;
 
-	setup_arena(gap, 4096, 0);
+/* Random allocations, frees and reallocs on the heap as set up; every block
+ * carries a fill byte that must survive until it is freed, so overlapping
+ * blocks are caught. after_step (optional) runs after every step. */
+static void stress_run(int steps, void (*after_step)(void))
+{
+	static const size_t aligns[] = { 0, 0, 0, 16, 32, 64, 256, 4096 };
+
+	nlive = 0;
 	for (int step = 0; step < steps; step++) {
 		uint64_t r = rng();
 
-		if (n < 256 && (r % 8 < 4 || n == 0)) {
+		if (nlive < 256 && (r % 8 < 4 || nlive == 0)) {
 			size_t size = 1 + rng() % (rng() % 8 == 0 ? 20000 : 300);
 			size_t align = aligns[rng() % 8];
 			uint8_t *p = heap_alloc(&h, size, align);
 
 			assert_non_null(p);
 			assert_true(aligned(p, align ? align : 16));
-			live[n] = (struct live){ p, size, (uint8_t)rng() };
-			memset(p, live[n].fill, size);
-			n++;
+			live[nlive] = (struct live){ p, size, (uint8_t)rng() };
+			memset(p, live[nlive].fill, size);
+			nlive++;
 		} else if (r % 8 < 7) {
-			size_t i = rng() % n;
+			size_t i = rng() % nlive;
 
 			check_fill(&live[i]);
 			heap_free(&h, live[i].p);
-			live[i] = live[--n];
+			live[i] = live[--nlive];
 		} else {
-			size_t i = rng() % n, size = 1 + rng() % 3000;
+			size_t i = rng() % nlive, size = 1 + rng() % 3000;
 			uint8_t *q;
 
 			check_fill(&live[i]);
@@ -676,15 +701,25 @@ static void stress(size_t gap, int steps)
 			memset(q, live[i].fill, size);
 		}
 		assert_true(heap_check(&h));
-		assert_int_equal(h.stats.live_allocs, n);
+		assert_int_equal(h.stats.live_allocs, nlive);
+		if (after_step)
+			after_step();
 	}
-	while (n) {
-		check_fill(&live[n - 1]);
-		heap_free(&h, live[--n].p);
+	while (nlive) {
+		check_fill(&live[nlive - 1]);
+		heap_free(&h, live[--nlive].p);
+		if (after_step)
+			after_step();
 	}
 	assert_true(heap_check(&h));
 	assert_int_equal(h.stats.used_bytes, 0);
 	assert_int_equal(faults.count, 0);
+}
+
+static void stress(size_t gap, int steps)
+{
+	setup_arena(gap, 4096, 0);
+	stress_run(steps, NULL);
 }
 
 static void test_stress_contiguous(void **state)
@@ -716,6 +751,601 @@ static void test_exhaust_then_free_all(void **state)
 	assert_int_equal(h.stats.free_chunks, 1);
 	assert_int_equal(h.stats.live_allocs, 0);
 }
+
+/* --- giving memory back: the pager --- */
+
+#define PAGED_SIZE (8u << 20)
+#define POISON 0x5c /* what a released page holds (small pages) */
+#define JUNK 0xa5   /* what a freshly committed page holds */
+
+static uint8_t *paged_mem; /* PAGED_SIZE bytes of address space, mmap'd once */
+static uint8_t pagemap[PAGED_SIZE / 64];
+static uint8_t needed[PAGED_SIZE / 64];
+
+struct pager_harness {
+	size_t page;
+	bool protect;     /* released pages are PROT_NONE (4 KiB pages) */
+	size_t committed; /* pages */
+	long fail_in;     /* commits that succeed before every later one fails; <0: none fail */
+	size_t commits, releases, failed;
+};
+
+static struct pager_harness pg;
+
+static size_t page_index(const void *addr)
+{
+	const uint8_t *a = addr;
+
+	if (a < paged_mem || a >= paged_mem + PAGED_SIZE)
+		fail_msg("pager: %p is outside the arena", addr);
+	return (size_t)(a - paged_mem) / pg.page;
+}
+
+/* Checks that [addr, addr+len) is a run of whole pages in the arena. */
+static void check_range(const void *addr, size_t len)
+{
+	if (len == 0 || (uintptr_t)addr % pg.page || len % pg.page)
+		fail_msg("pager: [%p, +%zu) is not whole pages", addr, len);
+	page_index((const uint8_t *)addr + len - 1);
+}
+
+static bool pg_commit(void *ctx, void *addr, size_t len)
+{
+	uint8_t *a = addr;
+
+	(void)ctx;
+	check_range(addr, len);
+	pg.commits++;
+	if (pg.fail_in == 0) {
+		pg.failed++;
+		return false;
+	}
+	if (pg.fail_in > 0)
+		pg.fail_in--;
+	for (size_t off = 0; off < len; off += pg.page) {
+		size_t i = page_index(a + off);
+
+		if (pagemap[i])
+			fail_msg("pager: commit of committed page %p", (void *)(a + off));
+		if (!pg.protect)
+			for (size_t b = 0; b < pg.page; b++)
+				if (a[off + b] != POISON)
+					fail_msg("pager: page %p was written while released", (void *)(a + off));
+		pagemap[i] = 1;
+	}
+	if (pg.protect)
+		assert_int_equal(mprotect(addr, len, PROT_READ | PROT_WRITE), 0);
+	memset(addr, JUNK, len);
+	pg.committed += len / pg.page;
+	return true;
+}
+
+static void pg_release(void *ctx, void *addr, size_t len)
+{
+	uint8_t *a = addr;
+
+	(void)ctx;
+	check_range(addr, len);
+	pg.releases++;
+	for (size_t off = 0; off < len; off += pg.page) {
+		size_t i = page_index(a + off);
+
+		if (!pagemap[i])
+			fail_msg("pager: release of released page %p", (void *)(a + off));
+		pagemap[i] = 0;
+	}
+	if (pg.protect) {
+		assert_int_equal(mprotect(addr, len, PROT_NONE), 0);
+		assert_int_equal(madvise(addr, len, MADV_DONTNEED), 0);
+	} else {
+		memset(addr, POISON, len);
+	}
+	pg.committed -= len / pg.page;
+}
+
+static bool pg_committed(void *ctx, const void *addr)
+{
+	(void)ctx;
+	return pagemap[page_index(addr)];
+}
+
+/* A heap over the arena with pages of page bytes (4096: PROT_NONE when
+ * released). grow() hands out regions of granule bytes (a multiple of
+ * page), gap bytes apart, at most limit in all (0: no limit). */
+static void setup_paged(size_t page, size_t gap, size_t granule, size_t limit)
+{
+	struct heap_pager pager = { page, pg_commit, pg_release, pg_committed };
+
+	if (!paged_mem) {
+		paged_mem = mmap(NULL, PAGED_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		assert_true(paged_mem != MAP_FAILED);
+	}
+	memset(&pg, 0, sizeof pg);
+	pg.page = page;
+	pg.protect = page == 4096;
+	pg.fail_in = -1;
+	memset(pagemap, 0, sizeof pagemap);
+	if (pg.protect) {
+		assert_int_equal(mprotect(paged_mem, PAGED_SIZE, PROT_NONE), 0);
+		assert_int_equal(madvise(paged_mem, PAGED_SIZE, MADV_DONTNEED), 0);
+	} else {
+		assert_int_equal(mprotect(paged_mem, PAGED_SIZE, PROT_READ | PROT_WRITE), 0);
+		memset(paged_mem, POISON, PAGED_SIZE);
+	}
+	setup_arena(gap, granule, limit);
+	ar.base = paged_mem;
+	ar.size = PAGED_SIZE;
+	assert_true(heap_set_pager(&h, &pager));
+}
+
+/* The pager's count agrees with the heap's. */
+static void check_count(void)
+{
+	assert_int_equal(pg.committed * pg.page, h.stats.committed_bytes);
+}
+
+static void need_range(const uint8_t *from, const uint8_t *to)
+{
+	for (size_t i = page_index(from); i <= page_index(to - 1); i++)
+		needed[i] = 1;
+}
+
+static int by_address(const void *a, const void *b)
+{
+	const struct live *x = a, *y = b;
+
+	return x->p < y->p ? -1 : x->p > y->p;
+}
+
+/* Rebuilds from the live blocks alone which pages must be committed — the
+ * fences of every group, every live chunk whole (its size read from its
+ * header word, whose low four bits are flags), and the head (header + links,
+ * 32 bytes) and footer (16) of the one free chunk in each gap between them —
+ * and compares that with the pager's map page by page. Assumes every region
+ * grow() handed out was added to the heap, contiguous ones merged. */
+static void check_model(void)
+{
+	static struct live sorted[256];
+	size_t k = 0, arena_pages = (size_t)(ar.used + pg.page - 1) / pg.page;
+
+	check_count();
+	memcpy(sorted, live, nlive * sizeof live[0]);
+	qsort(sorted, nlive, sizeof sorted[0], by_address);
+	memset(needed, 0, arena_pages);
+	for (size_t r = 0; r < nregions; r++) {
+		uint8_t *start = regions[r].start, *end = start + regions[r].len, *cur;
+
+		while (r + 1 < nregions && regions[r + 1].start == end)
+			end += regions[++r].len;
+		need_range(start, start + 16);
+		need_range(end - 32, end);
+		cur = start + 16;
+		for (; k < nlive && sorted[k].p < end; k++) {
+			uint8_t *c = sorted[k].p - 16;
+			size_t size = *(const uintptr_t *)(const void *)c & ~(uintptr_t)15;
+
+			if (c != cur) {
+				assert_true(c - cur >= 48);
+				need_range(cur, cur + 32);
+				need_range(c - 16, c);
+			}
+			need_range(c, c + size);
+			cur = c + size;
+		}
+		if (cur != end - 32) {
+			assert_true(end - 32 - cur >= 48);
+			need_range(cur, cur + 32);
+			need_range(end - 48, end - 32);
+		}
+	}
+	assert_int_equal(k, nlive);
+	for (size_t i = 0; i < arena_pages; i++)
+		if (needed[i] != pagemap[i])
+			fail_msg("page %p: committed %d, the layout needs %d", (void *)(paged_mem + i * pg.page),
+			         pagemap[i], needed[i]);
+}
+
+static void test_pager_refused(void **state)
+{
+	struct heap_pager pager = { 4096, pg_commit, pg_release, pg_committed };
+
+	setup_arena(0, 4096, 0);
+	pager.page_size = 32;
+	assert_false(heap_set_pager(&h, &pager));
+	pager.page_size = 4000;
+	assert_false(heap_set_pager(&h, &pager));
+	pager.page_size = 4096;
+	pager.committed = NULL;
+	assert_false(heap_set_pager(&h, &pager));
+	pager.committed = pg_committed;
+	heap_alloc(&h, 16, 0);
+	assert_false(heap_set_pager(&h, &pager)); /* the heap has grown */
+	assert_int_equal(h.pager.page_size, 0);
+}
+
+/* Only the fences' and chunk tags' pages are committed; the hole between is
+ * not, and a block allocated there commits exactly its pages. */
+static void test_paged_commits_only_metadata(void **state)
+{
+	uint8_t *a, *b;
+
+	setup_paged(4096, 0, 16 * 4096, 0);
+	a = heap_alloc(&h, 100, 0);
+	assert_non_null(a);
+	memset(a, 1, 100);
+	assert_int_equal(h.stats.arena_bytes, 16 * 4096);
+	/* page 0: prologue, a, the free chunk's head; page 15: its footer, the epilogue */
+	assert_int_equal(h.stats.committed_bytes, 2 * 4096);
+	assert_true(heap_check(&h));
+	nlive = 0;
+	live[nlive++] = (struct live){ a, 100, 1 };
+	check_model();
+	b = heap_alloc(&h, 3 * 4096, 4096);
+	assert_non_null(b);
+	memset(b, 2, 3 * 4096);
+	live[nlive++] = (struct live){ b, 3 * 4096, 2 };
+	check_model();
+	heap_free(&h, b);
+	nlive--;
+	check_model();
+	assert_int_equal(h.stats.committed_bytes, 2 * 4096);
+	heap_free(&h, a);
+	nlive--;
+	check_model();
+	assert_true(heap_check(&h));
+	assert_int_equal(faults.count, 0);
+}
+
+/* A block spanning many pages commits them all; freed, its interior goes
+ * back and a touch of it would fault. */
+static void test_paged_big_block_released(void **state)
+{
+	uint8_t *p;
+	size_t before;
+
+	setup_paged(4096, 0, 1 << 20, 0);
+	heap_alloc(&h, 16, 0);
+	before = h.stats.committed_bytes;
+	p = heap_alloc(&h, 100 * 4096, 0);
+	assert_non_null(p);
+	memset(p, 7, 100 * 4096);
+	assert_true(h.stats.committed_bytes >= before + 100 * 4096);
+	check_count();
+	heap_free(&h, p);
+	assert_int_equal(h.stats.committed_bytes, before);
+	check_count();
+	for (size_t off = 4096; off < 99 * 4096; off += 4096)
+		assert_false(pg_committed(NULL, p + off));
+	assert_true(heap_check(&h));
+}
+
+/* N blocks of assorted sizes and alignments on top of a few long-lived ones,
+ * freed in a random order: committed pages return to the starting count
+ * (the arena was handed over in one piece, so the layout returns too). */
+static void test_paged_free_all_returns_committed(void **state)
+{
+	static uint8_t *p[3000];
+	static const size_t aligns[] = { 0, 0, 0, 64, 4096 };
+	void *keep[4];
+	size_t before;
+
+	setup_paged(4096, 0, PAGED_SIZE, 0);
+	for (int i = 0; i < 4; i++)
+		keep[i] = heap_alloc(&h, 40 + 1000 * (size_t)i, 0);
+	before = h.stats.committed_bytes;
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < 3000; i++) {
+			size_t size = i % 97 == 0 ? 1 + rng() % 40000 : 1 + rng() % 400;
+
+			p[i] = heap_alloc(&h, size, aligns[rng() % 5]);
+			assert_non_null(p[i]);
+			memset(p[i], (int)i, size);
+		}
+		assert_true(h.stats.committed_bytes > before);
+		check_count();
+		for (size_t i = 2999; i > 0; i--) { /* shuffle */
+			size_t j = rng() % (i + 1);
+			uint8_t *t = p[i];
+
+			p[i] = p[j];
+			p[j] = t;
+		}
+		for (size_t i = 0; i < 3000; i++)
+			heap_free(&h, p[i]);
+		assert_int_equal(h.stats.committed_bytes, before);
+		check_count();
+		assert_true(heap_check(&h));
+	}
+	for (int i = 0; i < 4; i++)
+		heap_free(&h, keep[i]);
+	assert_int_equal(h.stats.live_allocs, 0);
+	assert_int_equal(h.stats.free_chunks, 1);
+	assert_int_equal(h.stats.committed_bytes, 2 * 4096);
+	assert_int_equal(faults.count, 0);
+}
+
+/* Every commit an allocation makes is made to fail in turn: the allocation
+ * returns NULL and the heap is exactly as before (stats, pages, check). */
+static void test_paged_commit_failure_leaves_heap_consistent(void **state)
+{
+	static const struct {
+		size_t size, align;
+	} reqs[] = { { 100, 0 }, { 5000, 0 }, { 3 * 4096, 4096 }, { 40000, 0 }, { 200000, 64 } };
+
+	for (size_t r = 0; r < sizeof reqs / sizeof reqs[0]; r++) {
+		for (long fail = 0;; fail++) {
+			struct heap_stats st;
+			void *a, *b, *c;
+			size_t commits;
+
+			setup_paged(4096, 0, 64 * 4096, 0);
+			a = heap_alloc(&h, 5000, 0);
+			b = heap_alloc(&h, 300, 0);
+			c = heap_alloc(&h, 9000, 0);
+			heap_free(&h, a);
+			heap_free(&h, c);
+			st = h.stats;
+			commits = pg.commits;
+			pg.fail_in = fail;
+			a = heap_alloc(&h, reqs[r].size, reqs[r].align);
+			if (pg.failed == 0) { /* every commit it needed succeeded */
+				assert_non_null(a);
+				break;
+			}
+			assert_null(a);
+			assert_true(heap_check(&h));
+			check_count();
+			assert_int_equal(h.stats.live_allocs, st.live_allocs);
+			assert_int_equal(h.stats.used_bytes, st.used_bytes);
+			if (pg.commits - commits == 1 && h.stats.arena_bytes == st.arena_bytes)
+				assert_memory_equal(&h.stats, &st, sizeof st); /* failed at once: nothing moved */
+			pg.fail_in = -1;
+			a = heap_alloc(&h, reqs[r].size, reqs[r].align); /* works once commits do */
+			assert_non_null(a);
+			memset(a, 3, reqs[r].size);
+			assert_true(heap_check(&h));
+			check_count();
+			heap_free(&h, a);
+			heap_free(&h, b);
+			assert_true(heap_check(&h));
+			assert_int_equal(faults.count, 0);
+		}
+	}
+}
+
+/* The first region's fences cannot be committed: the allocation fails, and
+ * the next one uses the same region without asking grow() again. */
+static void test_paged_commit_failure_on_growth(void **state)
+{
+	void *p;
+
+	setup_paged(4096, 0, 16 * 4096, 0);
+	pg.fail_in = 0;
+	assert_null(heap_alloc(&h, 64, 0));
+	assert_int_equal(ar.calls, 1);
+	assert_int_equal(h.stats.arena_bytes, 0);
+	assert_int_equal(h.stats.committed_bytes, 0);
+	assert_true(heap_check(&h));
+	pg.fail_in = 1; /* the second of the fences' two commits fails */
+	assert_null(heap_alloc(&h, 64, 0));
+	assert_int_equal(pg.committed, 0);
+	pg.fail_in = -1;
+	p = heap_alloc(&h, 64, 0);
+	assert_non_null(p);
+	assert_int_equal(ar.calls, 1);
+	assert_int_equal(h.stats.arena_bytes, 16 * 4096);
+	assert_true(heap_check(&h));
+	check_count();
+}
+
+static void test_paged_realloc_commit_failure(void **state)
+{
+	uint8_t *p, *q;
+	struct heap_stats st;
+
+	setup_paged(4096, 0, 16 * 4096, 16 * 4096);
+	p = heap_alloc(&h, 100, 0);
+	memset(p, 4, 100);
+	st = h.stats;
+	pg.fail_in = 0;
+	assert_null(heap_realloc(&h, p, 10 * 4096)); /* in place and moving both need commits */
+	assert_memory_equal(&h.stats, &st, sizeof st);
+	assert_true(heap_check(&h));
+	pg.fail_in = -1;
+	q = heap_realloc(&h, p, 10 * 4096);
+	assert_ptr_equal(q, p); /* grown in place */
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(q[i], 4);
+	memset(q, 5, 10 * 4096);
+	check_count();
+	q = heap_realloc(&h, q, 50);
+	assert_ptr_equal(q, p);
+	assert_int_equal(h.stats.committed_bytes, st.committed_bytes);
+	assert_true(heap_check(&h));
+}
+
+/* A freed block merged into a neighbour whose hole then took its header's
+ * page: freeing it again is still reported, and nothing touches the released
+ * page (it is PROT_NONE). */
+static void test_paged_double_free_detected(void **state)
+{
+	uint8_t *a, *b, *c, *d;
+
+	setup_paged(4096, 0, 64 * 4096, 0);
+	a = heap_alloc(&h, 5 * 4096, 0);
+	b = heap_alloc(&h, 5 * 4096, 0);
+	c = heap_alloc(&h, 64, 0);
+	d = heap_alloc(&h, 64, 0);
+	heap_free(&h, a);
+	heap_free(&h, b); /* merges into a's chunk; b's header page is now in the hole */
+	assert_false(pg_committed(NULL, b - 16));
+	heap_free(&h, b);
+	assert_int_equal(faults.count, 1);
+	assert_true(reason_has("double free"));
+	assert_ptr_equal(faults.ptr, b);
+	assert_null(heap_realloc(&h, b, 10));
+	assert_int_equal(faults.count, 2);
+	heap_free(&h, c);
+	heap_free(&h, c); /* poison tag, page still committed */
+	assert_int_equal(faults.count, 3);
+	assert_true(reason_has("double free"));
+	heap_free(&h, a + 3 * 4096); /* inside the hole */
+	assert_int_equal(faults.count, 4);
+	assert_true(heap_check(&h));
+	check_count();
+	(void)d;
+}
+
+/* A free-list link pointing into a hole makes heap_check fail without
+ * touching the released page. */
+static void test_paged_check_stays_out_of_holes(void **state)
+{
+	uint8_t *a, *b;
+
+	setup_paged(4096, 0, 64 * 4096, 0);
+	a = heap_alloc(&h, 64, 0);
+	b = heap_alloc(&h, 64, 0);
+	heap_free(&h, a);
+	assert_true(heap_check(&h));
+	memcpy(a, &(uint8_t *){ b + 8 * 4096 }, sizeof(uint8_t *)); /* a's next link */
+	assert_false(heap_check(&h));
+}
+
+/* heap_check asks the pager: a page the layout needs that is not committed,
+ * or a committed page at either end of a hole, fails it. (A committed page
+ * inside a hole shows as a count mismatch: check_count.) */
+static void test_paged_check_notices_wrong_pages(void **state)
+{
+	uint8_t *a;
+	size_t first_hole, last_page;
+
+	setup_paged(256, 0, 16 * 256, 0);
+	a = heap_alloc(&h, 100, 0);
+	assert_non_null(a);
+	assert_true(heap_check(&h));
+	first_hole = 1; /* page 0: prologue, a, the free chunk's head */
+	last_page = 15; /* the free chunk's footer, the epilogue */
+	assert_int_equal(pagemap[first_hole], 0);
+	pagemap[first_hole] = 1;
+	assert_false(heap_check(&h));
+	pagemap[first_hole] = 0;
+	pagemap[last_page - 1] = 1;
+	assert_false(heap_check(&h));
+	pagemap[last_page - 1] = 0;
+	assert_true(heap_check(&h));
+	pagemap[last_page] = 0;
+	assert_false(heap_check(&h));
+	pagemap[last_page] = 1;
+	pagemap[0] = 0;
+	assert_false(heap_check(&h));
+	pagemap[0] = 1;
+	assert_true(heap_check(&h));
+}
+
+/* grow() regions that are not page-aligned are trimmed to whole pages. */
+static void test_paged_misaligned_region_trimmed(void **state)
+{
+	void *p;
+
+	setup_paged(4096, 0, 8 * 4096, 0);
+	ar.misalign = 16;
+	p = heap_alloc(&h, 100, 0);
+	assert_non_null(p);
+	assert_int_equal(h.stats.arena_bytes, 7 * 4096);
+	assert_true(heap_check(&h));
+	check_count();
+}
+
+/* With separate (non-contiguous) groups, small regions and tiny pages. */
+static void test_paged_noncontiguous_groups(void **state)
+{
+	void *p[8];
+
+	setup_paged(256, 4096, 4096, 0);
+	for (int i = 0; i < 8; i++) {
+		p[i] = heap_alloc(&h, 3000, 0);
+		assert_non_null(p[i]);
+		memset(p[i], i, 3000);
+		assert_true(heap_check(&h));
+	}
+	assert_int_equal(ar.calls, 8);
+	for (int i = 0; i < 8; i++) {
+		heap_free(&h, p[i]);
+		assert_true(heap_check(&h));
+		check_count();
+	}
+	/* each group: prologue + free head on its first page, footer + epilogue on its last */
+	assert_int_equal(h.stats.committed_bytes, 8 * 2 * 256);
+}
+
+static void paged_stress(size_t page, size_t gap, size_t granule, int steps)
+{
+	setup_paged(page, gap, granule, 0);
+	stress_run(steps, check_model);
+	check_model();
+}
+
+/* The random model test: after every step the committed pages are exactly
+ * those the live blocks' layout needs. */
+static void test_paged_stress_4k(void **state)
+{
+	paged_stress(4096, 0, 64 * 1024, 4000);
+	assert_int_equal(h.stats.free_chunks, 1);
+}
+
+static void test_paged_stress_small_pages(void **state)
+{
+	paged_stress(256, 0, 4096, 3000);
+	paged_stress(64, 0, 4096, 1500);
+}
+
+static void test_paged_stress_noncontiguous(void **state)
+{
+	paged_stress(4096, 4096, 4096, 3000);
+	paged_stress(128, 1024, 1024, 2000);
+}
+
+/* Random operations with commits failing now and then: every failure is a
+ * clean NULL, and the heap and the pages stay consistent. */
+static void test_paged_stress_commit_failures(void **state)
+{
+	static uint8_t *p[128];
+	size_t failures = 0;
+
+	setup_paged(256, 0, 8192, 0);
+	memset(p, 0, sizeof p);
+	for (int step = 0; step < 6000; step++) {
+		size_t i = rng() % 128;
+
+		pg.fail_in = rng() % 4 == 0 ? (long)(rng() % 3) : -1;
+		if (p[i]) {
+			heap_free(&h, p[i]);
+			p[i] = NULL;
+		} else if (rng() % 2) {
+			p[i] = heap_alloc(&h, 1 + rng() % (rng() % 5 == 0 ? 6000 : 200), 0);
+			failures += !p[i];
+		} else {
+			uint8_t *q = heap_alloc(&h, 16, 0);
+
+			if (q) {
+				uint8_t *r = heap_realloc(&h, q, 1 + rng() % 3000);
+
+				failures += !r;
+				p[i] = r ? r : q;
+			}
+		}
+		assert_true(heap_check(&h));
+		check_count();
+	}
+	pg.fail_in = -1;
+	for (size_t i = 0; i < 128; i++)
+		heap_free(&h, p[i]);
+	assert_true(heap_check(&h));
+	assert_int_equal(h.stats.live_allocs, 0);
+	assert_true(failures > 50);
+	assert_int_equal(faults.count, 0);
+}
+
 
 int main(void)
 {
@@ -760,6 +1390,22 @@ int main(void)
 		cmocka_unit_test(test_stress_contiguous),
 		cmocka_unit_test(test_stress_noncontiguous),
 		cmocka_unit_test(test_exhaust_then_free_all),
+		cmocka_unit_test(test_pager_refused),
+		cmocka_unit_test(test_paged_commits_only_metadata),
+		cmocka_unit_test(test_paged_big_block_released),
+		cmocka_unit_test(test_paged_free_all_returns_committed),
+		cmocka_unit_test(test_paged_commit_failure_leaves_heap_consistent),
+		cmocka_unit_test(test_paged_commit_failure_on_growth),
+		cmocka_unit_test(test_paged_realloc_commit_failure),
+		cmocka_unit_test(test_paged_double_free_detected),
+		cmocka_unit_test(test_paged_check_stays_out_of_holes),
+		cmocka_unit_test(test_paged_check_notices_wrong_pages),
+		cmocka_unit_test(test_paged_misaligned_region_trimmed),
+		cmocka_unit_test(test_paged_noncontiguous_groups),
+		cmocka_unit_test(test_paged_stress_4k),
+		cmocka_unit_test(test_paged_stress_small_pages),
+		cmocka_unit_test(test_paged_stress_noncontiguous),
+		cmocka_unit_test(test_paged_stress_commit_failures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -119,6 +119,64 @@ void vm_unmap(uint64_t root, uintptr_t va)
 	invlpg(va);
 }
 
+static bool table_empty(const uint64_t *t)
+{
+	for (int i = 0; i < 512; i++)
+		if (t[i] & PTE_PRESENT)
+			return false;
+	return true;
+}
+
+/* Unlinks and frees the table *e points to, covering the region at va.
+ * INVLPG drops the paging-structure cache entries on the way to va. */
+static void free_table(uint64_t *e, uintptr_t va)
+{
+	uint64_t pa = *e & PTE_ADDR;
+	*e = 0;
+	invlpg(va);
+	frame_free(pa);
+}
+
+/* Frees the empty 4 KiB-page tables for the 2 MiB blocks first..last (block
+ * numbers, va >> 21) under the directory *dir_e covering the 1 GiB region
+ * gib; then the directory itself if it is empty. */
+static uint64_t prune_directory(uint64_t *dir_e, uint64_t gib, uint64_t first, uint64_t last)
+{
+	uint64_t *pd = table_at(*dir_e), freed = 0;
+	for (uint64_t b = first; b <= last; b++) {
+		uint64_t *e = &pd[b & 511];
+		if ((*e & PTE_PRESENT) && !(*e & PTE_LARGE) && table_empty(table_at(*e))) {
+			free_table(e, (uintptr_t)(b << 21));
+			freed++;
+		}
+	}
+	if (table_empty(pd)) {
+		free_table(dir_e, (uintptr_t)(gib << 30));
+		freed++;
+	}
+	return freed;
+}
+
+uint64_t vm_prune(uint64_t root, uintptr_t va, size_t len)
+{
+	if (len == 0 || !canonical(va) || !canonical(va + len - 1))
+		return 0;
+	uint64_t freed = 0, first = (uint64_t)va >> 21, last = (uint64_t)(va + len - 1) >> 21;
+	for (uint64_t gib = first >> 9; gib <= last >> 9; gib++) {
+		uintptr_t at = (uintptr_t)(gib << 30);
+		uint64_t *pml4e = &table_at(root)[index_at(at, 3)];
+		if (!(*pml4e & PTE_PRESENT) || (*pml4e & PTE_LARGE))
+			continue;
+		uint64_t *pdpte = &table_at(*pml4e)[index_at(at, 2)];
+		if (!(*pdpte & PTE_PRESENT) || (*pdpte & PTE_LARGE))
+			continue;
+		uint64_t lo = first > gib << 9 ? first : gib << 9;
+		uint64_t hi = last < (gib << 9) + 511 ? last : (gib << 9) + 511;
+		freed += prune_directory(pdpte, gib, lo, hi);
+	}
+	return freed;
+}
+
 bool vm_translate(uint64_t root, uintptr_t va, uint64_t *pa, unsigned *flags)
 {
 	int level;
