@@ -109,5 +109,5 @@ void *kzalloc(size_t size)
 
 void kfree(void *p) { heap_free(&heap, p); }
 struct heap_stats kheap_stats(void) { return heap.stats; }
-uint64_t kheap_frames(void) { return (heap_top - KHEAP_BASE) / PAGE_SIZE; }
+uint64_t kheap_frames(void) { return heap.stats.committed_bytes / PAGE_SIZE; }
 bool kheap_check(void) { return heap_check(&heap); }
