@@ -119,7 +119,10 @@ static inline int capnp_client_call(struct capnp_client *cl, uint32_t cap, uint6
 		return r;
 	if ((uint32_t)r > cl->buf_bytes)
 		return CAPOS_E_BAD_LENGTH;
-	int err = r ? capnp_msg_init(&cl->results, cl->buf, (size_t)r, NULL)
+	/* Results may come from an untrusted server: reading them is bounded
+	 * by their own size. */
+	struct capnp_limits limits = capnp_limits_for_size((size_t)r, CAPNP_TRAVERSAL_FACTOR);
+	int err = r ? capnp_msg_init(&cl->results, cl->buf, (size_t)r, &limits)
 	            : capnp_msg_init_flat(&cl->results, &empty_segment, 1, NULL);
 	if (err)
 		return CAPOS_E_BAD_MESSAGE;
