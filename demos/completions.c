@@ -85,12 +85,14 @@ static void kill_vs_wait(void)
 		extra_taken += (uint32_t)sys_cap_enter(0, 0);
 	}
 	nop_seen += collect(100 + nop_seen, nops + 1 - nop_seen, 0);
-	bool wait_ok = rt_ring_wait(1, &c) && c.result > 0 && exit_code_of(wait_results[0], c.result) == CAPOS_EXIT_KILLED;
+	bool wait_ok = rt_ring_wait(1, &c) && c.result > 0 &&
+	               exit_code_of(wait_results[0], c.result) == CAPOS_EXIT_KILLED;
 	bool kill_ok = rt_ring_wait(2, &c) && c.result > 0;
 	CHECK(took_wait == 1 && nops == CAPOS_RING_CQ_ENTRIES - 1,
 	      "a pending wait holds one CQ entry: %u NOPs fit beside it", nops);
 	CHECK(while_full == 0, "with the CQ full nothing more is taken (%lld)", (long long)while_full);
-	CHECK(extra_taken == 2 && nop_seen == nops + 1, "as entries are read the NOP and the kill are taken (%u, %u NOPs)",
+	CHECK(extra_taken == 2 && nop_seen == nops + 1,
+	      "as entries are read the NOP and the kill are taken (%u, %u NOPs)",
 	      extra_taken, nop_seen);
 	CHECK(wait_ok && kill_ok, "the kill answers the wait: both completions arrive (wait %d, kill %d)", wait_ok,
 	      kill_ok);

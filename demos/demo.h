@@ -57,6 +57,30 @@ static inline int demo_kill(capos_ProcessHandle h)
 	return r < 0 ? r : CAPOS_OK;
 }
 
+/* The frame ledger and this process's account, as FrameAllocator.stats
+ * reports them. */
+struct demo_ledger {
+	uint64_t free_frames, heap_frames, granted, kmem;
+};
+
+static inline struct demo_ledger demo_ledger(capos_FrameAllocator frames)
+{
+	RT_CLIENT(cl, 128);
+	capos_FrameAllocator_stats_Results s;
+	if (capos_FrameAllocator_stats_call(frames, &cl, &s) < 0)
+		return (struct demo_ledger){ 0, 0, 0, 0 };
+	return (struct demo_ledger){ capos_FrameAllocator_stats_Results_get_freeFrames(s),
+		                     capos_FrameAllocator_stats_Results_get_heapFrames(s),
+		                     capos_FrameAllocator_stats_Results_get_grantedFrames(s),
+		                     capos_FrameAllocator_stats_Results_get_kernelMemoryUsed(s) };
+}
+
+static inline bool demo_ledger_same(struct demo_ledger a, struct demo_ledger b)
+{
+	return a.free_frames == b.free_frames && a.heap_frames == b.heap_frames && a.granted == b.granted &&
+	       a.kmem == b.kmem;
+}
+
 /* The interfaces kernel objects implement, by name. */
 static inline const struct capnp_interface *demo_interface(const char *name)
 {

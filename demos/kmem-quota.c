@@ -10,20 +10,6 @@ const char demo_name[] = "kmem-quota";
 
 static capos_FrameAllocator frames;
 
-struct ledger {
-	uint64_t free_frames, heap_frames, kmem;
-};
-
-static struct ledger ledger(void)
-{
-	RT_CLIENT(cl, 128);
-	capos_FrameAllocator_stats_Results s;
-	capos_FrameAllocator_stats_call(frames, &cl, &s);
-	return (struct ledger){ capos_FrameAllocator_stats_Results_get_freeFrames(s),
-		                capos_FrameAllocator_stats_Results_get_heapFrames(s),
-		                capos_FrameAllocator_stats_Results_get_kernelMemoryUsed(s) };
-}
-
 int main(void)
 {
 	capos_ProcessSpawner spawner = RT_CAP(capos_ProcessSpawner, "spawner");
@@ -33,7 +19,7 @@ int main(void)
 	CHECK(demo_spawn(spawner, "spinner", &sibling) == CAPOS_OK, "a sibling spinner runs");
 	int64_t code = -1;
 	CHECK(demo_run(spawner, "exit0", 0, 0, 0, 0, 0, &code) == CAPOS_OK, "a warm-up child");
-	struct ledger before = ledger();
+	struct demo_ledger before = demo_ledger(frames);
 	struct rt_grant g[3] = {
 		{ "console", console, capos_Console_ID, 0, capos_rightsAll },
 		{ "spawner", spawner.id, capos_ProcessSpawner_ID, 0, capos_rightsAll },
@@ -44,7 +30,7 @@ int main(void)
 	CHECK(rt_wait(hog, &code) == CAPOS_OK && code == 0, "kmem-hog hit its quota every way (%lld failed)",
 	      (long long)code);
 	rt_release(hog.id);
-	struct ledger after = ledger();
+	struct demo_ledger after = demo_ledger(frames);
 	CHECK(after.free_frames == before.free_frames, "free frames are back: %llu (before %llu)",
 	      (unsigned long long)after.free_frames, (unsigned long long)before.free_frames);
 	CHECK(after.heap_frames == before.heap_frames, "kernel heap frames are back: %llu (before %llu)",

@@ -26,24 +26,7 @@ static uint32_t short_of(const struct capnp_interface *iface, uint16_t method)
 	return iface->methods[method].results_bytes - 1;
 }
 
-struct ledger {
-	uint64_t free_frames, granted, kmem;
-};
-
-static struct ledger ledger(void)
-{
-	RT_CLIENT(cl, 128);
-	capos_FrameAllocator_stats_Results s;
-	capos_FrameAllocator_stats_call(frames, &cl, &s);
-	return (struct ledger){ capos_FrameAllocator_stats_Results_get_freeFrames(s),
-		                capos_FrameAllocator_stats_Results_get_grantedFrames(s),
-		                capos_FrameAllocator_stats_Results_get_kernelMemoryUsed(s) };
-}
-
-static bool same(struct ledger a, struct ledger b)
-{
-	return a.free_frames == b.free_frames && a.granted == b.granted && a.kmem == b.kmem;
-}
+static struct demo_ledger ledger(void) { return demo_ledger(frames); }
 
 static void console_methods(void)
 {
@@ -61,12 +44,12 @@ static void frame_methods(void)
 {
 	RT_CLIENT(cl, 256);
 	const struct capnp_interface *fa = &capos_FrameAllocator_interface;
-	struct ledger before = ledger();
+	struct demo_ledger before = ledger();
 	capos_FrameAllocator_alloc_Params_set_count(capos_FrameAllocator_alloc_begin(&cl), 1);
 	uint32_t cap = 7;
 	int r = call_with(&cl, frames.id, fa, capos_FrameAllocator_alloc_ORDINAL,
 	                  short_of(fa, capos_FrameAllocator_alloc_ORDINAL), &cap);
-	CHECK(r == CAPOS_E_TOO_BIG && cap == 0 && same(ledger(), before),
+	CHECK(r == CAPOS_E_TOO_BIG && cap == 0 && demo_ledger_same(ledger(), before),
 	      "FrameAllocator.alloc one byte short: TOO_BIG, no frame taken, none charged (%d)", r);
 
 	capos_FrameAllocator_alloc_Params_set_count(capos_FrameAllocator_alloc_begin(&cl), 1);
@@ -75,33 +58,35 @@ static void frame_methods(void)
 	uint64_t phys = r >= 0 ? capos_FrameAllocator_alloc_Results_get_phys(res) : 0;
 	CHECK(r >= 0 && phys, "with the exact size alloc succeeds (%#llx)", (unsigned long long)phys);
 
-	struct ledger holding = ledger();
+	struct demo_ledger holding = ledger();
 	capos_FrameAllocator_free_Params_builder fp = capos_FrameAllocator_free_begin(&cl);
 	capos_FrameAllocator_free_Params_set_phys(fp, phys);
 	capos_FrameAllocator_free_Params_set_count(fp, 1);
-	r = call_with(&cl, frames.id, fa, capos_FrameAllocator_free_ORDINAL, short_of(fa, capos_FrameAllocator_free_ORDINAL),
+	r = call_with(&cl, frames.id, fa, capos_FrameAllocator_free_ORDINAL,
+	              short_of(fa, capos_FrameAllocator_free_ORDINAL),
 	              0);
-	CHECK(r == CAPOS_E_TOO_BIG && same(ledger(), holding) && holding.granted == before.granted + 1,
+	CHECK(r == CAPOS_E_TOO_BIG && demo_ledger_same(ledger(), holding) && holding.granted == before.granted + 1,
 	      "FrameAllocator.free one byte short: TOO_BIG, the frame is still held (%d)", r);
 	fp = capos_FrameAllocator_free_begin(&cl);
 	capos_FrameAllocator_free_Params_set_phys(fp, phys);
 	capos_FrameAllocator_free_Params_set_count(fp, 1);
 	r = capos_FrameAllocator_free_call(frames, &cl, 0);
-	CHECK(r >= 0 && same(ledger(), before), "with the exact size free succeeds and the ledger is back (%d)", r);
+	CHECK(r >= 0 && demo_ledger_same(ledger(), before),
+	      "with the exact size free succeeds and the ledger is back (%d)", r);
 }
 
 static void process_methods(void)
 {
 	RT_CLIENT(cl, 512);
 	const struct capnp_interface *ps = &capos_ProcessSpawner_interface, *ph = &capos_ProcessHandle_interface;
-	struct ledger before = ledger();
+	struct demo_ledger before = ledger();
 	capos_ProcessSpawner_spawn_Params_builder sp = capos_ProcessSpawner_spawn_begin(&cl);
 	capos_ProcessSpawner_spawn_Params_set_name(sp, "exit0", 5);
 	capos_ProcessSpawner_spawn_Params_set_binary(sp, "exit0", 5);
 	uint32_t cap = 7;
 	int r = call_with(&cl, spawner.id, ps, capos_ProcessSpawner_spawn_ORDINAL,
 	                  short_of(ps, capos_ProcessSpawner_spawn_ORDINAL), &cap);
-	CHECK(r == CAPOS_E_TOO_BIG && cap == 0 && same(ledger(), before),
+	CHECK(r == CAPOS_E_TOO_BIG && cap == 0 && demo_ledger_same(ledger(), before),
 	      "ProcessSpawner.spawn one byte short: TOO_BIG, nothing spawned, no capability (%d)", r);
 
 	capos_ProcessHandle spin;
@@ -119,7 +104,7 @@ static void process_methods(void)
 	CHECK(demo_kill(spin) == CAPOS_OK && rt_wait(spin, &code) == CAPOS_OK && code == CAPOS_EXIT_KILLED,
 	      "with the exact size kill and wait succeed (exit code %lld)", (long long)code);
 	rt_release(spin.id);
-	CHECK(same(ledger(), before), "the ledger is back where it started");
+	CHECK(demo_ledger_same(ledger(), before), "the ledger is back where it started");
 }
 
 int main(void)

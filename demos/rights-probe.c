@@ -11,18 +11,7 @@
 
 const char demo_name[] = "rights-probe";
 
-struct ledger {
-	uint64_t granted, kmem;
-};
-
-static struct ledger ledger(void)
-{
-	RT_CLIENT(cl, 128);
-	capos_FrameAllocator_stats_Results s;
-	capos_FrameAllocator_stats_call(RT_CAP(capos_FrameAllocator, "ledger"), &cl, &s);
-	return (struct ledger){ capos_FrameAllocator_stats_Results_get_grantedFrames(s),
-		                capos_FrameAllocator_stats_Results_get_kernelMemoryUsed(s) };
-}
+static struct demo_ledger ledger(void) { return demo_ledger(RT_CAP(capos_FrameAllocator, "ledger")); }
 
 static int call(const char *iface, const char *method, const char *expect)
 {
@@ -32,7 +21,8 @@ static int call(const char *iface, const char *method, const char *expect)
 	bool m0 = !strcmp(method, "0"), m1 = !strcmp(method, "1"), m2 = !strcmp(method, "2");
 	if (!strcmp(iface, "Console")) {
 		char text[80];
-		int n = fmt_snprintf(text, sizeof text, "rights-probe: Console.%s written, expected %s", m0 ? "write" : "writeLine",
+		int n = fmt_snprintf(text, sizeof text, "rights-probe: Console.%s written, expected %s",
+		                     m0 ? "write" : "writeLine",
 		                     expect);
 		if (m0) {
 			capos_Console_write_Params_set_text(capos_Console_write_begin(&cl), text, (size_t)n);
@@ -75,7 +65,7 @@ static int call(const char *iface, const char *method, const char *expect)
 		capos_ProcessSpawner_spawn_Params_builder p = capos_ProcessSpawner_spawn_begin(&cl);
 		capos_ProcessSpawner_spawn_Params_set_name(p, "exit0", 5);
 		capos_ProcessSpawner_spawn_Params_set_binary(p, "exit0", 5);
-		struct ledger before = ledger();
+		struct demo_ledger before = ledger();
 		int r = capos_ProcessSpawner_spawn_call((capos_ProcessSpawner){ cap }, &cl, 0);
 		if (r < 0 && ledger().kmem != before.kmem)
 			return 100 - r;
@@ -119,10 +109,10 @@ int main(void)
 {
 	if (rt_argc() != 3)
 		return 97;
-	struct ledger before = ledger();
+	struct demo_ledger before = ledger();
 	int r = call(rt_arg(0), rt_arg(1), rt_arg(2));
 	if (r >= 0)
 		return 0;
-	struct ledger after = ledger();
+	struct demo_ledger after = ledger();
 	return -r + (after.granted != before.granted || after.kmem != before.kmem ? 100 : 0);
 }
