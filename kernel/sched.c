@@ -184,6 +184,7 @@ void sched_discard(struct thread *t)
 	} else if (t->state == THREAD_BLOCKED && t->wake_tick != DEADLINE_NONE) {
 		sleep_remove(t);
 	}
+	arch_thread_exit(&t->arch);
 	kstack_free(t->kstack);
 	kfree(t);
 }
@@ -191,6 +192,7 @@ void sched_discard(struct thread *t)
 _Noreturn void sched_exit_current(void)
 {
 	struct thread *t = current;
+	arch_thread_exit(&t->arch);
 	t->state = THREAD_DEAD;
 	t->run_next = zombies;
 	zombies = t;
