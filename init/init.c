@@ -27,6 +27,7 @@ static const struct demo demos[] = {
 	{ "spawn-hostile", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
 	{ "process-teardown", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
 	{ "boot-package", GRANT_CONSOLE | GRANT_BOOTPKG },
+	{ "fpu", GRANT_CONSOLE | GRANT_SPAWNER },
 	{ "bench", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
 };
 

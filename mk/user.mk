@@ -40,10 +40,14 @@ $(UBUILD)/bin/init: $(UBUILD)/init/init.c.o $(RT_OBJS) $(USER_LDS)
 	@$(LD) -T $(USER_LDS) -nostdlib -static --no-pie -z max-page-size=0x1000 -z noexecstack \
 	    --build-id=none -o $@ $(UBUILD)/init/init.c.o $(RT_OBJS)
 
+# The fpu demo records its FPU registers before any C code runs: its own
+# entry point (demos/fpu.c) does that, then jumps to _start.
+$(UBUILD)/bin/fpu: UENTRY := -e fpu_entry
+
 $(UBUILD)/bin/%: $(UBUILD)/demos/%.c.o $(RT_OBJS) $(USER_LDS)
 	@mkdir -p $(@D)
 	@echo "  ULD     $@"
-	@$(LD) -T $(USER_LDS) -nostdlib -static --no-pie -z max-page-size=0x1000 -z noexecstack \
+	@$(LD) -T $(USER_LDS) $(UENTRY) -nostdlib -static --no-pie -z max-page-size=0x1000 -z noexecstack \
 	    --build-id=none -o $@ $< $(RT_OBJS)
 
 -include $(RT_OBJS:.o=.d) $(UBUILD)/init/init.c.d $(patsubst %.c,$(UBUILD)/%.c.d,$(DEMO_SRCS))

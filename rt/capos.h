@@ -44,6 +44,7 @@ _Noreturn void sys_exit(int64_t code);
  * others for later. */
 bool rt_ring_submit(const struct capos_sqe *sqe);      /* false: SQ full */
 bool rt_ring_wait(uint64_t user_data, struct capos_cqe *out); /* false: nothing can arrive */
+bool rt_ring_poll(uint64_t user_data, struct capos_cqe *out); /* no blocking; false: not (yet) there */
 uint64_t rt_ring_next_user_data(void);
 
 /* Submits sqe (its user_data is assigned here) and waits for its

@@ -48,21 +48,34 @@ static bool take_kept(uint64_t user_data, struct capos_cqe *out)
 	return false;
 }
 
+/* Looks for user_data's completion among the kept ones and then in the CQ,
+ * keeping the others: 1 found, 0 not there yet, -1 a completion had to be
+ * dropped (more outstanding operations than the runtime tracks). */
+static int find(uint64_t user_data, struct capos_cqe *out)
+{
+	if (take_kept(user_data, out))
+		return 1;
+	struct capos_cqe c;
+	while (take(&c)) {
+		if (c.user_data == user_data) {
+			*out = c;
+			return 1;
+		}
+		if (nkept == KEPT_MAX)
+			return -1;
+		kept[nkept++] = c;
+	}
+	return 0;
+}
+
+bool rt_ring_poll(uint64_t user_data, struct capos_cqe *out) { return find(user_data, out) > 0; }
+
 bool rt_ring_wait(uint64_t user_data, struct capos_cqe *out)
 {
 	for (;;) {
-		if (take_kept(user_data, out))
-			return true;
-		struct capos_cqe c;
-		while (take(&c)) {
-			if (c.user_data == user_data) {
-				*out = c;
-				return true;
-			}
-			if (nkept == KEPT_MAX)
-				return false; /* more outstanding operations than the runtime tracks */
-			kept[nkept++] = c;
-		}
+		int r = find(user_data, out);
+		if (r)
+			return r > 0;
 		if (sys_cap_enter(1, CAPOS_TIMEOUT_NEVER) < 0)
 			return false;
 	}
