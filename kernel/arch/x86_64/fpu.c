@@ -39,6 +39,7 @@
 #define CPUID1_EDX_SSE2 (1u << 26)
 #define CPUID1_ECX_XSAVE (1u << 26)
 #define CPUID1_ECX_AVX (1u << 28)
+#define CPUID1_ECX_HYPERVISOR (1u << 31)
 #define CPUID_D1_EAX_XSAVEOPT (1u << 0)
 #define CPUID_80000008_EBX_ERR_PTRS (1u << 2) /* FXRSTOR/XRSTOR always restore FIP, FDP, FOP */
 
@@ -65,6 +66,10 @@
 #define FCW_DEFAULT 0x037F
 #define MXCSR_DEFAULT 0x1F80
 #define AREA_MAX_BYTES 4096 /* x87 + SSE + AVX take 832; this bounds what a kernel stack gives up */
+#define EMULATED_NOPS 256
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+#define EMULATED_CYCLES (EMULATED_NOPS * 64) /* hardware: about 1 per NOP; emulated: thousands */
 
 enum fpu_mechanism { FPU_FXSAVE, FPU_XSAVE, FPU_XSAVEOPT };
 
@@ -139,6 +144,35 @@ static bool amd_keeps_error_pointers(void)
 
 static void xsetbv0(uint64_t v) { __asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))); }
 
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* Whether a hypervisor runs kernel code through an instruction emulator,
+ * one trap per instruction. PVM, the software hypervisor behind /dev/kvm
+ * on the machines capOS is developed on, runs a kernel that is not a PVM
+ * guest that way; KVM's emulator has FXSAVE but no XSAVE, XRSTOR, XGETBV
+ * or AVX instruction, and the first one it meets stops the VM, although
+ * CPUID offers them all. A straight run of NOPs tells: hardware and TCG
+ * take about a cycle for each, the emulator thousands. The least of five
+ * runs discounts the host's scheduling. Never on bare metal. */
+static bool kernel_is_emulated(uint32_t cpuid1_ecx)
+{
+	if (!(cpuid1_ecx & CPUID1_ECX_HYPERVISOR))
+		return false;
+	uint64_t least = UINT64_MAX;
+	for (int run = 0; run < 5; run++) {
+		uint64_t t0 = rdtsc();
+		__asm__ volatile(".rept " STRINGIFY(EMULATED_NOPS) "\n\tnop\n\t.endr");
+		uint64_t t = rdtsc() - t0;
+		least = t < least ? t : least;
+	}
+	return least > EMULATED_CYCLES;
+}
+
 /* XSAVE where CPUID has it: XCR0 covers x87 and SSE, and AVX when the CPU
  * has it; the area size is what CPUID leaf 0xD reports for that XCR0. */
 static void use_xsave(uint32_t cpuid1_ecx)
@@ -157,7 +191,7 @@ static void use_xsave(uint32_t cpuid1_ecx)
 
 const char *arch_fpu_init(void)
 {
-	static char summary[128];
+	static char summary[256];
 	struct cpuid_regs r1 = cpuid(1, 0);
 	uint32_t need = CPUID1_EDX_FXSR | CPUID1_EDX_SSE | CPUID1_EDX_SSE2;
 	KASSERT((r1.edx & need) == need, "every x86_64 CPU has FXSAVE, SSE and SSE2");
@@ -170,16 +204,21 @@ const char *arch_fpu_init(void)
 
 	mechanism = FPU_FXSAVE;
 	area_bytes = LEGACY_BYTES;
-	if ((r1.ecx & CPUID1_ECX_XSAVE) && cpuid(0, 0).eax >= 0xD)
+	bool emulated = kernel_is_emulated(r1.ecx);
+	if ((r1.ecx & CPUID1_ECX_XSAVE) && cpuid(0, 0).eax >= 0xD && !emulated)
 		use_xsave(r1.ecx);
 	KASSERT(area_bytes >= (xcr0 ? XSAVE_MIN_BYTES : LEGACY_BYTES) && area_bytes <= AREA_MAX_BYTES,
 	        "the save area size CPUID reports is plausible");
-	clear_error_pointers = amd_keeps_error_pointers();
+	clear_error_pointers = !emulated && amd_keeps_error_pointers();
 	__asm__ volatile("fninit");
 
 	static const char *const names[] = { "FXSAVE", "XSAVE", "XSAVEOPT" };
+	const char *why = xcr0 ? ""
+	                  : emulated ? " (a hypervisor emulates the kernel's instructions and has no XSAVE: "
+	                               "AVX state, if user code uses it, is not saved)"
+	                             : " (no XSAVE)";
 	fmt_snprintf(summary, sizeof summary, "%s of x87 SSE%s%s, %u-byte save area per user thread, eager switch%s",
-	             names[mechanism], (xcr0 & XCR0_AVX) ? " AVX" : "", xcr0 ? "" : " (no XSAVE)", fpu_area_bytes(),
+	             names[mechanism], (xcr0 & XCR0_AVX) ? " AVX" : "", why, fpu_area_bytes(),
 	             clear_error_pointers ? ", x87 error pointers cleared before each restore" : "");
 	return summary;
 }
