@@ -7,7 +7,7 @@ QEMU_ARGS_PVH = -kernel $(KERNEL_ELF) -initrd $(BOOTPKG)
 
 # The demos init runs by default (make run), in order.
 DEMOS := capset-bootstrap console-paths ring-nop ring-corruption ring-reserved-opcodes ring-fairness \
-         tls-smoke unprivileged-stranger fault-isolation spawn-hostile process-teardown boot-package fpu
+         tls-smoke unprivileged-stranger fault-isolation spawn-hostile process-teardown boot-package
 comma := ,
 empty :=
 space := $(empty) $(empty)
