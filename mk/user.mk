@@ -2,9 +2,10 @@
 # 0x400000 with separate RX / R / RW segments (the kernel's ELF loader
 # refuses W+X). User code follows the normal x86-64 ABI: SSE and SSE2 (the
 # baseline; no AVX unless a program asks for it), a 16-byte aligned stack at
-# every call and a red zone. The kernel saves each thread's x87/SSE/AVX
-# state across switches, and never writes below a user stack pointer:
-# interrupts and system calls move to the thread's kernel stack.
+# every call and a red zone. The kernel saves each thread's x87 and SSE
+# state (and AVX where it can: docs/userspace.md) across switches, and never
+# writes below a user stack pointer: interrupts and system calls move to the
+# thread's kernel stack.
 UBUILD   := $(BUILD)/user-$(CC_ID)
 UCFLAGS  := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
             -fno-omit-frame-pointer \
