@@ -39,6 +39,7 @@ static const struct demo demos[] = {
 	{ "kmem-quota", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
 	{ "deep-params", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
 	{ "dag-params", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
+	{ "fpu", GRANT_CONSOLE | GRANT_SPAWNER },
 };
 
 static const struct demo *find_demo(const char *name)

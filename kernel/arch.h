@@ -28,6 +28,12 @@ void arch_cpu_probe(void);
 void arch_enable_nx(void);
 void arch_enable_protections(void);
 
+/* The FPU and SIMD units (x87, SSE, AVX where present) for user threads:
+ * turns them on, picks how each thread's state is saved and sizes its save
+ * area. Returns a description for the boot log. The kernel itself never
+ * uses them. Call before the first user thread is created. */
+const char *arch_fpu_init(void);
+
 /* Switches the MMU to the page tables rooted at root (physical). */
 void arch_vm_activate(uint64_t root);
 
@@ -55,15 +61,21 @@ void arch_wait_for_interrupt(void);
 /* User mode. arch_user_init sets up the system-call entry. A new thread's
  * kernel stack is prepared so that the first arch_switch to it either enters
  * user mode at entry (stack user_rsp, a0..a2 in the first three argument
- * registers) or calls fn on the kernel stack. */
+ * registers, the default FPU state) or calls fn on the kernel stack. A user
+ * thread's FPU state lives at the top of its kernel stack, so the stack
+ * must be kept until the thread is freed. */
 void arch_user_init(void);
 void arch_thread_init_user(struct arch_thread *t, uint64_t kstack_top, uint64_t entry, uint64_t user_rsp,
                            uint64_t a0, uint64_t a1, uint64_t a2);
 void arch_thread_init_kernel(struct arch_thread *t, uint64_t kstack_top, void (*fn)(void));
 
+/* t will never run again (it is exiting, or is about to be freed): the arch
+ * layer lets go of it, and saves none of its state after this. */
+void arch_thread_exit(struct arch_thread *t);
+
 /* Switches from the current thread to another: its address space (root,
- * physical; skipped when equal), kernel stack, TLS base. Returns when some
- * later switch comes back to from. */
+ * physical; skipped when equal), kernel stack, TLS base, FPU state. Returns
+ * when some later switch comes back to from. */
 void arch_switch(struct arch_thread *from, struct arch_thread *to, uint64_t to_root);
 
 /* Starts running `to` without saving the current context (the boot path). */

@@ -166,6 +166,7 @@ _Noreturn void kmain(const struct boot_info *bi)
 	kprintf("protections: NX %s, SMEP %s, SMAP %s, UMIP %s (%s)\n", on_off(cpu_features.nx),
 	        on_off(cpu_features.smep), on_off(cpu_features.smap), on_off(cpu_features.umip),
 	        cpu_features.vendor);
+	kprintf("fpu: %s\n", arch_fpu_init());
 
 	timer_init(opt.hz, opt.timer);
 	arch_irq_enable();

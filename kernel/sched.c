@@ -71,6 +71,7 @@ static void sleep_remove(struct thread *t)
 static void thread_free(struct thread *t)
 {
 	struct kmem *k = t->kmem;
+	arch_thread_exit(&t->arch);
 	kstack_free(t->kstack);
 	kfree(t);
 	if (k) {
@@ -215,6 +216,7 @@ void sched_discard(struct thread *t)
 _Noreturn void sched_exit_current(void)
 {
 	struct thread *t = current;
+	arch_thread_exit(&t->arch);
 	t->state = THREAD_DEAD;
 	t->run_next = zombies;
 	zombies = t;

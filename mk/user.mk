@@ -1,10 +1,14 @@
 # User space: the runtime (rt/), init and the demos, linked statically at
 # 0x400000 with separate RX / R / RW segments (the kernel's ELF loader
-# refuses W+X). User code is built without SSE: the kernel does not save
-# FPU state across switches yet.
+# refuses W+X). User code follows the normal x86-64 ABI: SSE and SSE2 (the
+# baseline; no AVX unless a program asks for it), a 16-byte aligned stack at
+# every call and a red zone. The kernel saves each thread's x87 and SSE
+# state (and AVX where it can: docs/userspace.md) across switches, and never
+# writes below a user stack pointer: interrupts and system calls move to the
+# thread's kernel stack.
 UBUILD   := $(BUILD)/user-$(CC_ID)
 UCFLAGS  := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
-            -fno-omit-frame-pointer -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx \
+            -fno-omit-frame-pointer \
             -fno-asynchronous-unwind-tables -fno-common \
             $(WARN) -I. -Iinclude -I$(BUILD)/gen -MMD -MP -DCAPOS_USER
 ifeq ($(CC_ID),clang)
@@ -37,10 +41,14 @@ $(UBUILD)/bin/init: $(UBUILD)/init/init.c.o $(RT_OBJS) $(USER_LDS)
 	@$(LD) -T $(USER_LDS) -nostdlib -static --no-pie -z max-page-size=0x1000 -z noexecstack \
 	    --build-id=none -o $@ $(UBUILD)/init/init.c.o $(RT_OBJS)
 
+# The fpu demo records its FPU registers before any C code runs: its own
+# entry point (demos/fpu.c) does that, then jumps to _start.
+$(UBUILD)/bin/fpu: UENTRY := -e fpu_entry
+
 $(UBUILD)/bin/%: $(UBUILD)/demos/%.c.o $(RT_OBJS) $(USER_LDS)
 	@mkdir -p $(@D)
 	@echo "  ULD     $@"
-	@$(LD) -T $(USER_LDS) -nostdlib -static --no-pie -z max-page-size=0x1000 -z noexecstack \
+	@$(LD) -T $(USER_LDS) $(UENTRY) -nostdlib -static --no-pie -z max-page-size=0x1000 -z noexecstack \
 	    --build-id=none -o $@ $< $(RT_OBJS)
 
 -include $(RT_OBJS:.o=.d) $(UBUILD)/init/init.c.d $(patsubst %.c,$(UBUILD)/%.c.d,$(DEMO_SRCS))

@@ -52,6 +52,8 @@ int rt_ring_submit(const struct capos_sqe *sqe);
 /* false: the completion cannot arrive (cap_enter failed) or the store of
  * kept completions is full because the CQ was used behind rt's back. */
 bool rt_ring_wait(uint64_t user_data, struct capos_cqe *out);
+/* Takes user_data's completion if it has arrived, without blocking. */
+bool rt_ring_poll(uint64_t user_data, struct capos_cqe *out);
 uint64_t rt_ring_next_user_data(void);
 /* Discards every completion in the CQ and the store (for ring tests that
  * submit in bulk); returns how many. */

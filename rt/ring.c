@@ -67,21 +67,31 @@ static bool deliver(const struct capos_cqe *c, struct capos_cqe *out)
 	return true;
 }
 
-bool rt_ring_wait(uint64_t user_data, struct capos_cqe *out)
+/* Looks for user_data's completion among the kept ones, then in the CQ,
+ * keeping the others: 1 found, 0 not there yet, -1 the store is full
+ * (only if someone bypassed rt_ring_submit; the completion then stays in
+ * the CQ rather than be lost). */
+static int find(uint64_t user_data, struct capos_cqe *out)
 {
 	struct capos_cqe c;
-	for (;;) {
-		if (take_kept(user_data, &c))
+	if (take_kept(user_data, &c))
+		return deliver(&c, out);
+	while (nkept < KEPT_MAX && take(&c)) {
+		if (c.user_data == user_data)
 			return deliver(&c, out);
-		/* The store is full only if someone bypassed rt_ring_submit;
-		 * then the completion stays in the CQ rather than be lost. */
-		while (nkept < KEPT_MAX && take(&c)) {
-			if (c.user_data == user_data)
-				return deliver(&c, out);
-			kept[nkept++] = c;
-		}
-		if (nkept == KEPT_MAX)
-			return false;
+		kept[nkept++] = c;
+	}
+	return nkept == KEPT_MAX ? -1 : 0;
+}
+
+bool rt_ring_poll(uint64_t user_data, struct capos_cqe *out) { return find(user_data, out) > 0; }
+
+bool rt_ring_wait(uint64_t user_data, struct capos_cqe *out)
+{
+	for (;;) {
+		int r = find(user_data, out);
+		if (r)
+			return r > 0;
 		if (sys_cap_enter(1, CAPOS_TIMEOUT_NEVER) < 0)
 			return false;
 	}

@@ -8,6 +8,8 @@ struct arch_thread {
 	uint64_t saved_rsp;  /* kernel stack pointer while switched out */
 	uint64_t kstack_top; /* loaded into TSS.RSP0 and the syscall stack */
 	uint64_t fs_base;    /* user TLS pointer */
+	void *fpu;           /* x87/SSE/AVX save area at the top of the kernel stack
+	                        (NULL: a kernel thread, which never uses them) */
 };
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "kernel/arch.h"
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/fpu.h"
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/log.h"
@@ -50,10 +51,16 @@ struct switch_frame {
 	uint64_t r15, r14, r13, r12, rbx, rbp, ret;
 };
 
+/* A user thread's kernel stack, from the top: the FPU save area (64-byte
+ * aligned), the trap frame the first entry leaves through, the switch
+ * frame. TSS.RSP0 and the system-call stack start below the save area. */
 void arch_thread_init_user(struct arch_thread *t, uint64_t kstack_top, uint64_t entry, uint64_t user_rsp,
                            uint64_t a0, uint64_t a1, uint64_t a2)
 {
-	KASSERT((kstack_top & 15) == 0, "kernel stacks are 16-byte aligned");
+	KASSERT((kstack_top & 63) == 0, "kernel stack tops are 64-byte aligned");
+	t->fpu = (void *)(uintptr_t)(kstack_top - fpu_area_bytes());
+	fpu_area_init(t->fpu);
+	kstack_top = (uint64_t)(uintptr_t)t->fpu;
 	struct trap_frame *tf = (struct trap_frame *)(kstack_top - sizeof(*tf));
 	memset(tf, 0, sizeof(*tf));
 	tf->rip = entry;
@@ -82,7 +89,10 @@ void arch_thread_init_kernel(struct arch_thread *t, uint64_t kstack_top, void (*
 	t->saved_rsp = (uint64_t)(uintptr_t)sf;
 	t->kstack_top = kstack_top;
 	t->fs_base = 0;
+	t->fpu = 0;
 }
+
+void arch_thread_exit(struct arch_thread *t) { fpu_forget(t); }
 
 static void load_thread_state(struct arch_thread *to, uint64_t to_root)
 {
@@ -91,6 +101,7 @@ static void load_thread_state(struct arch_thread *to, uint64_t to_root)
 	wrmsr(MSR_FS_BASE, to->fs_base);
 	if (read_cr3() != to_root)
 		write_cr3(to_root);
+	fpu_switch_to(to);
 }
 
 void arch_switch(struct arch_thread *from, struct arch_thread *to, uint64_t to_root)
