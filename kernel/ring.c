@@ -228,7 +228,8 @@ int64_t ring_enter(struct process *p, uint32_t min_complete, uint64_t timeout_ns
 	uint32_t avail;
 	if (ring_queue_available(&r->q, &avail) != CAPOS_OK)
 		return CAPOS_E_RING_CORRUPT;
-	ring_queue_flush(&r->q);
+	if (r->q.nbacklog)
+		ring_queue_flush(&r->q);
 	uint32_t consumed = consume(p);
 	if (p->doomed)
 		process_exit(p, CAPOS_EXIT_KILLED);
