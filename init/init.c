@@ -39,6 +39,7 @@ static const struct demo demos[] = {
 	{ "kmem-quota", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
 	{ "deep-params", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
 	{ "dag-params", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
+	{ "chaos", GRANT_CONSOLE | GRANT_NULL | GRANT_SPAWNER | GRANT_FRAMES | GRANT_BOOTPKG },
 };
 
 static const struct demo *find_demo(const char *name)
