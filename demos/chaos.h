@@ -1,29 +1,13 @@
-/* chaos: the model and the oracle.
+/* chaos: the model, the expectations and the run's state (demos/chaos.c
+ * describes the fuzzer).
  *
  * The model is what the fuzzer knows of its own state, kept independently
  * of the kernel: its capability table slot by slot (generation, live or
  * free, what each live slot holds and with which rights and badge, and the
  * free list, so it can name the exact CapId the next new capability gets),
- * its children, the frames it was granted, and the boot package's files.
- *
- * The oracle turns one submission and the model into the set of results
- * the kernel may complete it with, walking the kernel's documented check
- * order (include/capos/ring.h, kernel/ring.c, each object's decode step):
- * lib/ring_sqe (opcode, flags, lengths, buffer range), the CapId, the
- * interface, the method, the rights, the results buffer (size for
- * fixed-size results, then writable), the params (readable, then a valid
- * message), then the object. A result outside the set is a kernel bug (or a
- * model bug: the failure report says which submission it was). Where the
- * outcome depends on bytes the kernel decodes and the model does not (random
- * or mutated params), the set is the method's documented errors plus
- * success; it never contains success where success is impossible.
- *
- * Effects that are certain when a submission is made (a RELEASE that
- * succeeds, a free of a frame we hold, a wait taking a CQ credit) are
- * applied to the model as the submission is made, so later submissions of
- * the same batch are predicted against the state the kernel will see.
- * Submissions whose effect is only known from their completion (spawn,
- * alloc) end their batch. */
+ * its children, the frames it was granted, its kernel-memory account and
+ * the boot package's files. An expectation is the set of results one
+ * submission may complete with (demos/chaos_oracle.h computes it). */
 #ifndef CAPOS_DEMOS_CHAOS_H
 #define CAPOS_DEMOS_CHAOS_H
 
@@ -325,5 +309,109 @@ static bool text_ok(const char *s, uint32_t len, uint32_t cap)
 			return false;
 	return true;
 }
+
+/* ------------------------------------------------------------ run state */
+static const char *who = "chaos";
+static bool is_sub;
+static uint64_t total, seed, sent;
+static struct capos_ring *ring;
+
+enum { ENTRY_CONSOLE, ENTRY_NULL, ENTRY_FRAMES, ENTRY_SPAWNER, ENTRY_BOOTPKG, NENTRIES };
+static const char *const entry_name[NENTRIES] = { "console", "null", "frames", "spawner", "bootpkg" };
+static const uint8_t entry_kind[NENTRIES] = { K_CONSOLE, K_NULL, K_FRAMES, K_SPAWNER, K_BOOTPKG };
+static uint32_t entry_id[NENTRIES], entry_rights[NENTRIES];
+static uint64_t entry_badge[NENTRIES];
+
+/* Kernel-memory accounting, for predicting LIMIT_EXCEEDED. */
+static uint64_t kmem_limit, kmem_base;
+static bool kmem_base_known;
+static uint64_t orphan_quota; /* children released while another child held their handle */
+#define SUB_QUOTA (8ull * 1024 * 1024)
+#define QUOTA_MARGIN (64u * 1024)
+
+static uint32_t max_children, max_spinners = 1, console_prints;
+#define MAX_WAITS 12
+#define SPINNER_LIFE 200 /* submissions a spinner may live: it eats CPU */
+
+/* ------------------------------------------------------------ reporting */
+enum cat {
+	C_NOP, C_BAD_OPCODE, C_BAD_FLAGS, C_RELEASE_OWN, C_RELEASE_BOGUS, C_RECV_RETURN, C_BAD_LENGTH, C_FAULT,
+	C_BAD_CAP, C_WRONG_IFACE, C_NO_METHOD, C_DENIED, C_TOO_BIG, C_BAD_MESSAGE, C_UNKNOWN_PARAMS,
+	C_OBJ_CONSOLE, C_OBJ_NULL, C_OBJ_FRAMES, C_OBJ_SPAWNER, C_OBJ_BOOTPKG, C_OBJ_HANDLE, C_COUNT
+};
+static const char *const cat_name[C_COUNT] = {
+	"nop", "reserved-opcode", "reserved-flags", "release-own", "release-bogus", "recv-return",
+	"bad-length", "bad-buffer", "bad-capid", "wrong-interface", "no-such-method", "lacking-rights",
+	"results-too-small", "bad-message", "random-params", "console", "null", "frames", "spawner",
+	"boot-package", "process-handle",
+};
+static uint64_t cat_count[C_COUNT], result_count[32], ok_count;
+
+enum ring_phase { R_TAIL_AHEAD, R_TAIL_BEHIND, R_GARBAGE_HEADER, R_CQ_HEAD_FULL, R_CQ_HEAD_BACK, R_BAD_MIN,
+	          R_COUNT };
+static const char *const phase_name[R_COUNT] = { "sq_tail-ahead", "sq_tail-behind", "garbage-header",
+	                                         "cq_head-dishonest", "cq_head-back", "min_complete>CQ" };
+static uint64_t phase_count[R_COUNT];
+
+static uint32_t failures, subs_run, subs_ok, ledger_checks, spawned, retired_seen;
+static uint64_t completions, unexpected, bad_results;
+static uint32_t phase_failures;
+static bool aborted;
+#define MAX_NOTES 40
+static char notes[MAX_NOTES][320];
+static uint32_t nnotes;
+
+/* Records a failure (kept for the report: nothing is printed mid-run). */
+__attribute__((format(printf, 1, 2))) static void fail(const char *fmt, ...)
+{
+	failures++;
+	if (nnotes >= MAX_NOTES)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fmt_vsnprintf(notes[nnotes++], sizeof notes[0], fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------ operations in flight */
+#define NOPS 128
+#define OPBUF 512
+#define BIG_BYTES (320u * 1024)
+
+enum post { PC_NONE, PC_ECHO, PC_STATS, PC_ALLOC, PC_SPAWN, PC_WAIT, PC_INFO, PC_STAT, PC_READ };
+
+struct op {
+	bool busy, may_pend, big;
+	uint8_t cat, post, pclass, bufkind;
+	uint64_t seq;
+	struct capos_sqe sqe;
+	struct expect x;
+	uint64_t arg;       /* echo value, read length, expected kmem used */
+	int32_t child;      /* PC_WAIT / PC_INFO: the child, by index, with its pid */
+	uint32_t pid;
+	uint32_t frames_then; /* PC_STATS: frames we held when the kernel runs it */
+	struct child snap;  /* PC_WAIT: the child as it was when the wait was made */
+};
+
+static struct op ops[NOPS];
+static uint64_t opbuf[NOPS][OPBUF / 8];
+static uint64_t bigbuf[BIG_BYTES / 8];
+static bool big_busy;
+static uint64_t next_seq = 1;
+static uint32_t inflight, immediate, waits_inflight;
+static struct capos_cqe last_cqe; /* the latest completion */
+static uint8_t spawn_copy[16384]; /* a spawn's params (one spawn in flight at a time) */
+static uint32_t spawn_copy_len;
+static struct spawn_plan splan;
+
+static struct op *op_new(void)
+{
+	for (uint32_t i = 0; i < NOPS; i++)
+		if (!ops[i].busy)
+			return memset(&ops[i], 0, sizeof ops[i]), &ops[i];
+	return 0;
+}
+
+static inline uint32_t op_index(const struct op *o) { return (uint32_t)(o - ops); }
 
 #endif
