@@ -450,6 +450,9 @@ static void gen_call(struct op *o, struct plan *p)
 	if ((p->pclass == P_RANDOM || p->pclass == P_MUTATED) &&
 	    (kind == K_CONSOLE || (kind == K_FRAMES && m == capos_FrameAllocator_free_ORDINAL && nframes)))
 		p->pclass = P_BUILT; /* no garbage on the console; no unknown frees of frames we hold */
+	if (kind == K_CONSOLE && m == capos_Console_writeLine_ORDINAL &&
+	    (p->pclass == P_EMPTY || (!p->text_len && p->pclass <= P_PADDED)))
+		p->pclass = P_TRUNCATED; /* an empty line would print: refused instead */
 	uint32_t len = 0;
 	if (o->bufkind == BK_OWN || o->bufkind == BK_BIG) {
 		uint64_t *w = (uint64_t *)(uintptr_t)p->sqe.buf;
