@@ -538,29 +538,40 @@ static void release_everything(bool all)
 	if (!settle(waits_on_sub(), 300))
 		fail("%u operations still pending 3 s after every child they wait on was released", inflight);
 	orphan_quota = 0;
+	orphan_waits = 0;
 }
 
-/* Between stretches of the run: everything we made is released and our
- * kernel memory must be back to its base (plus a running sub-chaos's
- * quota); a finished sub-chaos is collected, a new one started. */
+/* Waits (at most 10 minutes) for a running sub-chaos to end, then releases
+ * it; its exit code must be 0. Waiting here, rather than looking whether it
+ * has ended, keeps the run the same for the same seed. */
+static void collect_sub(void)
+{
+	struct child *sub = sub_child();
+	if (!sub)
+		return;
+	if (!waits_on_sub()) {
+		explicit_call(K_HANDLE, capos_ProcessHandle_wait_ORDINAL, sub->handle, false);
+		drain();
+	}
+	for (uint32_t i = 0; i < 60000 && waits_on_sub() && !aborted; i++)
+		enter(1, 10 * 1000 * 1000);
+	if (waits_on_sub())
+		fail("sub-chaos pid %u did not finish within 10 minutes", sub->pid);
+	subs_ok += sub->seen_exited && sub->seen_code == 0;
+	explicit_release(sub->handle);
+	drain();
+}
+
+/* Between stretches of the run: everything we made is released (a
+ * sub-chaos once it has ended) and our kernel memory must be back to its
+ * base; then a new sub-chaos starts. */
 static void checkpoint(uint32_t k)
 {
 	release_everything(false);
-	struct child *sub = sub_child();
-	if (sub) {
-		explicit_call(K_HANDLE, capos_ProcessHandle_info_ORDINAL, sub->handle, false);
-		drain();
-		if (sub->seen_exited) {
-			subs_ok += sub->seen_code == 0;
-			explicit_release(sub->handle);
-			drain();
-			sub = 0;
-		}
-	}
+	collect_sub();
 	if (kmem_base_known)
-		read_ledger(kmem_base + (sub ? SUB_QUOTA : 0));
-	if (!sub && !is_sub && k < 7 && can_call(K_SPAWNER, capos_ProcessSpawner_spawn_ORDINAL) &&
-	    quota_room(SUB_QUOTA) == 1) {
+		read_ledger(kmem_base);
+	if (!is_sub && k < 7 && can_call(K_SPAWNER, capos_ProcessSpawner_spawn_ORDINAL) && quota_room(SUB_QUOTA) == 1) {
 		uint64_t n = total / 16;
 		spawn_sub(n < 500 ? 500 : n > 20000 ? 20000 : n);
 	}
@@ -733,19 +744,7 @@ static void run(void)
 static void finish(void)
 {
 	release_everything(false);
-	struct child *sub = sub_child();
-	if (sub) {
-		if (!waits_on_sub()) {
-			explicit_call(K_HANDLE, capos_ProcessHandle_wait_ORDINAL, sub->handle, false);
-			drain();
-		}
-		for (uint32_t i = 0; i < 60000 && waits_on_sub() && !aborted; i++)
-			enter(1, 10 * 1000 * 1000);
-		if (waits_on_sub())
-			fail("sub-chaos pid %u did not finish within 10 minutes", sub->pid);
-		subs_ok += sub->seen_exited && sub->seen_code == 0;
-		release_everything(true);
-	}
+	collect_sub();
 	if (!settle(0, 500)) {
 		for (uint32_t i = 0; i < NOPS; i++) {
 			if (ops[i].busy) {

@@ -186,6 +186,7 @@ struct child {
 	char name[32];
 	bool seen_exited;
 	int64_t seen_code;
+	uint32_t waits;   /* waits made on it while we held it */
 };
 
 #define MAX_CHILDREN 12
@@ -399,6 +400,20 @@ static uint64_t bigbuf[BIG_BYTES / 8];
 static bool big_busy;
 static uint64_t next_seq = 1;
 static uint32_t inflight, immediate, waits_inflight;
+static uint32_t orphan_waits; /* waits made on children that became orphans */
+
+/* At least as many waits as are pending, counted from what was submitted
+ * and released alone (never from completions, whose timing varies), so the
+ * same seed generates the same submissions: a wait on a child we hold may
+ * be pending, one on a child we released completed then — unless another
+ * child held a copy of its handle. */
+static uint32_t waits_bound(void)
+{
+	uint32_t n = orphan_waits;
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		n += children[i].used ? children[i].waits : 0;
+	return n;
+}
 static struct capos_cqe last_cqe; /* the latest completion */
 static uint8_t spawn_copy[16384]; /* a spawn's params (one spawn in flight at a time) */
 static uint32_t spawn_copy_len;

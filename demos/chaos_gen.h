@@ -363,11 +363,14 @@ static uint32_t random_message(uint64_t *w, uint32_t max_words)
 }
 
 /* Where the buffer is, and what of it is mapped. */
-static void pick_buffer(struct op *o, struct plan *p, bool need_big)
+static void pick_buffer(struct op *o, struct plan *p, bool need_big, bool may_pend)
 {
 	uint32_t r = below(100);
-	uint8_t k = need_big && !big_busy ? BK_BIG
-	            : r < 84 ? BK_OWN : r < 87 ? (big_busy ? BK_OWN : BK_BIG) : r < 90 ? BK_UNMAPPED : r < 91 ? BK_LOW
+	/* A wait holds its buffer until its process ends, whenever that is:
+	 * never the big one, whose being busy steers the generator. */
+	bool big_free = !big_busy && !may_pend;
+	uint8_t k = need_big && big_free ? BK_BIG
+	            : r < 84 ? BK_OWN : r < 87 ? (big_free ? BK_BIG : BK_OWN) : r < 90 ? BK_UNMAPPED : r < 91 ? BK_LOW
 	            : r < 93 ? BK_KERNEL : r < 94 ? BK_USER_END : r < 96 ? BK_STACK_TOP : r < 98 ? BK_CAPSET : BK_RING_EDGE;
 	uint64_t ring_va = (uint64_t)(uintptr_t)ring & ~(uint64_t)(CHAOS_PAGE - 1);
 	uint64_t off;
@@ -430,9 +433,11 @@ static void gen_call(struct op *o, struct plan *p)
 	const struct capnp_interface *ifc = kind_ifc[kind];
 	uint32_t r = below(100);
 	uint16_t m = (uint16_t)below(ifc->method_count);
-	if (kind == K_HANDLE && s && (m == capos_ProcessHandle_wait_ORDINAL ? waits_inflight >= MAX_WAITS
-	                              : m == capos_ProcessHandle_kill_ORDINAL && children[s->child].bin == BIN_CHAOS))
-		m = capos_ProcessHandle_info_ORDINAL;
+	if (kind == K_HANDLE && s && (m == capos_ProcessHandle_wait_ORDINAL
+	                                  ? waits_bound() >= MAX_WAITS ||
+	                                            (children[s->child].bin == BIN_CHAOS && children[s->child].waits)
+	                                  : m == capos_ProcessHandle_kill_ORDINAL && children[s->child].bin == BIN_CHAOS))
+		m = capos_ProcessHandle_info_ORDINAL; /* bounded waits; a sub-chaos runs to its end */
 	if (kind == K_HANDLE && !s && m == capos_ProcessHandle_wait_ORDINAL)
 		m = capos_ProcessHandle_info_ORDINAL; /* a forged id may still name a live handle */
 	p->sqe = (struct capos_sqe){ .opcode = CAPOS_OP_CALL, .cap = id, .method = m,
@@ -441,7 +446,7 @@ static void gen_call(struct op *o, struct plan *p)
 	if (chance(6))
 		p->sqe.method = (uint16_t)(ifc->method_count + below(65536u - ifc->method_count));
 	bool need_big = gen_fields(p, kind, m, !big_busy);
-	pick_buffer(o, p, need_big);
+	pick_buffer(o, p, need_big, kind == K_HANDLE && m == capos_ProcessHandle_wait_ORDINAL);
 
 	/* The params. */
 	r = below(100);
@@ -569,6 +574,7 @@ static void set_post(struct op *o, const struct plan *p)
 			o->post = PC_WAIT;
 			o->may_pend = true;
 			o->snap = children[s->child];
+			children[s->child].waits++;
 		} else if (m == capos_ProcessHandle_info_ORDINAL) {
 			o->post = PC_INFO;
 			o->snap = children[s->child];

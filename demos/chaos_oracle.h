@@ -30,7 +30,7 @@ static int quota_room(uint64_t q)
 	for (int i = 0; i < MAX_CHILDREN; i++)
 		if (children[i].used)
 			min += children[i].quota;
-	max = min + orphan_quota + waits_inflight * 128ull + QUOTA_MARGIN;
+	max = min + orphan_quota + waits_bound() * 128ull + QUOTA_MARGIN;
 	uint64_t base = kmem_base_known ? kmem_base : 0;
 	if (min + base > kmem_limit || q > kmem_limit - base - min)
 		return 0;
@@ -229,8 +229,10 @@ static struct expect predict(struct op *o, const struct plan *p)
 		o->cat = C_RELEASE_OWN;
 		if (s->kind == K_HANDLE) {
 			struct child *c = &children[s->child];
-			if (c->shared)
-				orphan_quota += c->quota; /* alive while its holder is */
+			if (c->shared) { /* alive while its holder is */
+				orphan_quota += c->quota;
+				orphan_waits += c->waits;
+			}
 			c->used = false;
 		}
 		retired_seen += s->gen == UINT16_MAX;
