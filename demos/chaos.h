@@ -419,12 +419,16 @@ static uint8_t spawn_copy[16384]; /* a spawn's params (one spawn in flight at a 
 static uint32_t spawn_copy_len;
 static struct spawn_plan splan;
 
+/* A free operation record. The run never has more than about 80 in flight
+ * (a batch, the waits, a checkpoint's releases), so running out is a bug
+ * of the fuzzer: it stops. */
 static struct op *op_new(void)
 {
 	for (uint32_t i = 0; i < NOPS; i++)
 		if (!ops[i].busy)
 			return memset(&ops[i], 0, sizeof ops[i]), &ops[i];
-	return 0;
+	printf("chaos: FAILED: no free operation record (%u in flight)\n", inflight);
+	rt_exit(99);
 }
 
 static inline uint32_t op_index(const struct op *o) { return (uint32_t)(o - ops); }
