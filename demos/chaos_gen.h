@@ -146,12 +146,14 @@ static bool gen_spawn(struct spawn_plan *sp, bool can_succeed, bool big_ok)
 	for (uint32_t i = 0; i < sp->ngrants; i++)
 		gen_grant(&sp->g[i]);
 	sp->nargs = below(3);
+	uint32_t args_bytes = 0;
 	for (uint32_t i = 0; i < sp->nargs; i++) {
 		r = below(100);
-		sp->arg_len[i] = big_ok && r < 3 ? 1530 + below(100) : below(40);
+		sp->arg_len[i] = big_ok && r < 3 ? 1530 + below(100) : below(40); /* too long for the CapSet, or not */
 		random_text(sp->args[i], sp->arg_len[i]);
 		if (r >= 3 && r < 6 && sp->arg_len[i])
 			sp->args[i][below(sp->arg_len[i])] = 0;
+		args_bytes += sp->arg_len[i];
 	}
 	r = below(100);
 	if (r < 50)
@@ -164,7 +166,7 @@ static bool gen_spawn(struct spawn_plan *sp, bool can_succeed, bool big_ok)
 		sp->kmem = 1 + below(CHAOS_PAGE);
 	else
 		sp->kmem = chance(50) ? kmem_limit + 1 + (rnd() >> 8) : ~0ull - below(3);
-	return sp->ngrants > 8 || sp->nargs * 40 < sp->arg_len[0] + sp->arg_len[1] + (sp->nargs > 2 ? sp->arg_len[2] : 0);
+	return sp->ngrants > 8 || args_bytes > 200; /* the params need the big buffer */
 }
 
 static size_t build_spawn(struct capnp_builder *b, const struct spawn_plan *sp)
