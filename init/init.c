@@ -40,6 +40,7 @@ static const struct demo demos[] = {
 	{ "deep-params", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
 	{ "dag-params", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
 	{ "fpu", GRANT_CONSOLE | GRANT_SPAWNER },
+	{ "chaos", GRANT_CONSOLE | GRANT_NULL | GRANT_SPAWNER | GRANT_FRAMES | GRANT_BOOTPKG },
 };
 
 static const struct demo *find_demo(const char *name)

@@ -31,6 +31,22 @@ test: all $(UNIT_BINS) $(ISO) $(TEST_DEPS)
 	@tools/test-all $(BUILD)/test.log "tools/run-unit $(UNIT_BINS)" \
 	    $(foreach s,$(TEST_SUITES),"$(s)") "tests/system/run" "tests/build/gcc"
 
+# The soak: the chaos fuzzer with SOAK_SUBMISSIONS random submissions (and
+# SOAK_SEED, if given, to replay a run), one boot, SOAK_TIMEOUT seconds at
+# most. The serial log is kept in $(BUILD)/soak.log.
+SOAK_SUBMISSIONS ?= 10000000
+SOAK_TIMEOUT ?= 7200
+.PHONY: soak
+soak: $(KERNEL_ELF) $(BOOTPKG)
+	@echo "soak: chaos with $(SOAK_SUBMISSIONS) submissions, at most $(SOAK_TIMEOUT) s (log: $(BUILD)/soak.log)"
+	@start=$$(date +%s); \
+	KVM=$(KVM) tools/qemu-run --timeout $(SOAK_TIMEOUT) --serial $(BUILD)/soak.log -- $(QEMU_ARGS_PVH) \
+	    -append "init=chaos:$(SOAK_SUBMISSIONS)$(if $(SOAK_SEED),:$(SOAK_SEED))" > $(BUILD)/soak.qemu 2>&1; \
+	rc=$$?; secs=$$(( $$(date +%s) - start )); sed -i 's/\r$$//' $(BUILD)/soak.log; \
+	grep -E '^chaos: (ok|FAILED|note|seed|sent|results|ring|[0-9])' $(BUILD)/soak.log; \
+	if [ $$rc = 0 ] && grep -q '^chaos: done (0 failed)' $(BUILD)/soak.log; then echo "soak: PASS in $$secs s"; \
+	else echo "soak: FAIL (exit status $$rc; 124 = time limit, 2 = kernel fault) after $$secs s"; exit 1; fi
+
 # Benchmarks (not tests). Later issues add in-guest cycle measurements.
 BENCHES := bench/boot-time bench/ring
 .PHONY: bench
