@@ -245,12 +245,16 @@ static void test_full(void **state)
 	cap_id ids[CAP], spare = 0x12345678, again;
 
 	setup(CAP);
-	for (int i = 0; i < CAP; i++)
+	for (int i = 0; i < CAP; i++) {
+		assert_false(cap_table_full(&t));
 		ids[i] = insert(&objs[i], IFACE_CONSOLE, 0, 0);
+	}
+	assert_true(cap_table_full(&t));
 	assert_int_equal(cap_table_insert(&t, &objs[0], IFACE_CONSOLE, 0, 0, &spare), CAP_ERR_FULL);
 	assert_int_equal(spare, 0x12345678);
 	assert_int_equal(cap_table_live(&t), CAP);
 	assert_int_equal(cap_table_release(&t, ids[17], NULL), CAP_OK);
+	assert_false(cap_table_full(&t));
 	again = insert(&objs[17], IFACE_CONSOLE, 0, 0);
 	assert_int_equal(cap_id_index(again), 17);
 	assert_int_equal(cap_id_generation(again), 2);
@@ -268,6 +272,7 @@ static void test_zero_capacity(void **state)
 	uint32_t cur = 0;
 
 	setup(0);
+	assert_true(cap_table_full(&t));
 	assert_int_equal(cap_table_insert(&t, &objs[0], 1, 0, 0, &id), CAP_ERR_FULL);
 	assert_int_equal(id, 99);
 	assert_int_equal(lookup(cap_id_make(1, 0), 0, 0), CAP_ERR_BAD_ID);
@@ -321,6 +326,7 @@ static void test_generation_wrap_retires_slot(void **state)
 	/* slot 0 is never handed out again; slot 1 still is */
 	id = insert(&objs[1], IFACE_CONSOLE, R_READ, 0);
 	assert_int_equal(id, cap_id_make(1, 1));
+	assert_true(cap_table_full(&t)); /* one live slot, one retired: full */
 	assert_int_equal(cap_table_insert(&t, &objs[1], IFACE_CONSOLE, 0, 0, &id), CAP_ERR_FULL);
 	assert_int_equal(cap_table_live(&t), 1);
 	assert_int_equal(cap_table_next(&t, &cur), 1);
