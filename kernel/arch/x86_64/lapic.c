@@ -139,8 +139,12 @@ void arch_timer_init(uint32_t hz, const char *device)
 		apic_enable();
 	if (!clock_calibrate(cpu_features.lapic ? apic_timer_now : 0, &rates))
 		boot_fail("timer: nothing to measure the clocks against: no PIT answers and CPUID has no crystal clock");
-	kprintf("timer: TSC at %llu kHz, APIC timer at %llu kHz (divide by 16), measured against %s\n",
-	        (unsigned long long)rates.tsc_hz / 1000, (unsigned long long)rates.apic_hz / 1000, rates.source);
+	if (cpu_features.lapic)
+		kprintf("timer: TSC at %llu kHz, APIC timer at %llu kHz (divide by 16), measured against %s\n",
+		        (unsigned long long)rates.tsc_hz / 1000, (unsigned long long)rates.apic_hz / 1000, rates.source);
+	else
+		kprintf("timer: TSC at %llu kHz, no local APIC, measured against %s\n",
+		        (unsigned long long)rates.tsc_hz / 1000, rates.source);
 	if (cpu_features.lapic && !use_pit) {
 		if (apic_timer_start(hz)) {
 			source = "local APIC timer";
