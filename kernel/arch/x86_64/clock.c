@@ -8,6 +8,7 @@
  * reads) is visible in its TSC spread, and a window whose brackets spread
  * over more than 1/256 of it is discarded and measured again. Two accepted
  * windows that agree end the calibration; otherwise the median of three.
+ * Rates no machine has are refused (plausible()).
  * Without a PIT, CPUID leaf 0x15 (the core crystal clock) gives both rates
  * when the CPU reports it. */
 #include "kernel/arch/x86_64/clock.h"
@@ -15,6 +16,7 @@
 #include "kernel/arch.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/pit.h"
+#include "kernel/log.h"
 
 #define WINDOW_COUNTS 597      /* 0.5 ms of PIT time */
 #define WINDOW_POLLS 10000000u /* a PIT that stops counting ends the wait */
@@ -113,12 +115,33 @@ static bool calibrate_cpuid(bool has_apic, struct clock_rates *out)
 	return true;
 }
 
+/* The sanity check: rates no x86 machine has (a TSC under 100 MHz or over
+ * 20 GHz; an APIC timer at divide-by-16 under 100 kHz or over 1 GHz) mean
+ * the reference lied, e.g. a PIT whose counter does not follow time. */
+static bool plausible(const struct clock_rates *r, bool has_apic)
+{
+	if (r->tsc_hz < 100000000ull || r->tsc_hz > 20000000000ull)
+		return false;
+	return !has_apic || (r->apic_hz >= 100000 && r->apic_hz <= 1000000000ull);
+}
+
+static bool calibrate_pit_checked(uint32_t (*apic_now)(void), struct clock_rates *out)
+{
+	if (!calibrate_pit(apic_now, out))
+		return false;
+	if (plausible(out, apic_now != 0))
+		return true;
+	kprintf("timer: the PIT measured the TSC at %llu kHz and the APIC timer at %llu kHz: implausible, ignored\n",
+	        (unsigned long long)out->tsc_hz / 1000, (unsigned long long)out->apic_hz / 1000);
+	return false;
+}
+
 bool clock_calibrate(uint32_t (*apic_now)(void), struct clock_rates *out)
 {
 	*out = (struct clock_rates){ 0 };
 	pit_start_free_running();
 	out->pit_alive = pit_alive();
-	if (out->pit_alive && calibrate_pit(apic_now, out))
+	if (out->pit_alive && calibrate_pit_checked(apic_now, out))
 		out->source = "PIT channel 0";
 	else if (calibrate_cpuid(apic_now != 0, out))
 		out->source = "the crystal clock in CPUID leaf 0x15";
