@@ -6,7 +6,10 @@
  * each a bracket: TSC, APIC, PIT, APIC, TSC read back to back. A bracket
  * that took long (an SMI, or a virtual CPU its host descheduled between the
  * reads) is visible in its TSC spread, and a window whose brackets spread
- * over more than 1/256 of it is discarded and measured again. Two accepted
+ * over more than 1/256 of it is discarded and measured again with a window
+ * four times longer (up to 1 s: under an emulated PIT, as with the KVM of
+ * the machines capOS is developed on, one read takes about a millisecond;
+ * the counter's wraps are followed). Two accepted
  * windows that agree end the calibration; otherwise the median of three.
  * Rates no machine has are refused (plausible()).
  * Without a PIT, CPUID leaf 0x15 (the core crystal clock) gives both rates
@@ -19,6 +22,7 @@
 #include "kernel/log.h"
 
 #define WINDOW_COUNTS 597      /* 0.5 ms of PIT time */
+#define MAX_WINDOW_COUNTS PIT_HZ /* 1 s */
 #define WINDOW_POLLS 10000000u /* a PIT that stops counting ends the wait */
 #define MAX_WINDOWS 12
 #define GOOD_WINDOWS 3
@@ -43,22 +47,29 @@ static struct bracket bracket(uint32_t (*apic_now)(void))
 	return (struct bracket){ .tsc = t0 + (t1 - t0) / 2, .spread = t1 - t0, .apic = a1 + (a0 - a1) / 2, .pit = p };
 }
 
-/* One window; false if it is unusable (a long bracket, or the PIT stalled). */
-static bool window(uint32_t (*apic_now)(void), uint64_t *tsc_hz, uint64_t *apic_hz)
+enum window_result { WINDOW_OK, WINDOW_SPREAD, WINDOW_STALLED };
+
+/* One window of at least counts PIT counts (the 16-bit counter's wraps are
+ * followed, so it may be longer than 55 ms). */
+static enum window_result window(uint32_t (*apic_now)(void), uint64_t counts, uint64_t *tsc_hz, uint64_t *apic_hz)
 {
 	struct bracket s0 = bracket(apic_now), s1;
+	uint64_t pit = 0;
+	uint16_t last = s0.pit;
 	uint32_t polls = 0;
 	do {
 		s1 = bracket(apic_now);
+		pit += (uint16_t)(last - s1.pit);
+		last = s1.pit;
 		if (++polls > WINDOW_POLLS)
-			return false;
-	} while ((uint16_t)(s0.pit - s1.pit) < WINDOW_COUNTS);
-	uint64_t pit = (uint16_t)(s0.pit - s1.pit), tsc = s1.tsc - s0.tsc;
+			return WINDOW_STALLED;
+	} while (pit < counts);
+	uint64_t tsc = s1.tsc - s0.tsc;
 	if ((s0.spread + s1.spread) > tsc >> MAX_SPREAD_SHIFT)
-		return false;
+		return WINDOW_SPREAD;
 	*tsc_hz = tsc * PIT_HZ / pit;
 	*apic_hz = (uint64_t)(s0.apic - s1.apic) * PIT_HZ / pit;
-	return true;
+	return WINDOW_OK;
 }
 
 static bool agree(uint64_t a, uint64_t b)
@@ -80,9 +91,16 @@ static bool calibrate_pit(uint32_t (*apic_now)(void), struct clock_rates *out)
 {
 	uint64_t tsc[GOOD_WINDOWS], apic[GOOD_WINDOWS];
 	int good = 0;
+	uint64_t counts = WINDOW_COUNTS;
 	for (int i = 0; i < MAX_WINDOWS && good < GOOD_WINDOWS; i++) {
-		if (!window(apic_now, &tsc[good], &apic[good]))
+		enum window_result r = window(apic_now, counts, &tsc[good], &apic[good]);
+		if (r == WINDOW_STALLED)
+			return false;
+		if (r == WINDOW_SPREAD) {
+			/* Slow reads (an emulated PIT): a longer window. */
+			counts = counts * 4 < MAX_WINDOW_COUNTS ? counts * 4 : MAX_WINDOW_COUNTS;
 			continue;
+		}
 		good++;
 		if (good == 2 && agree(tsc[0], tsc[1]) && agree(apic[0], apic[1])) {
 			out->tsc_hz = (tsc[0] + tsc[1]) / 2;
