@@ -45,14 +45,15 @@ const char *arch_timer_devices(void);
 void arch_timer_init(uint32_t hz, const char *device);
 const char *arch_timer_source(void);
 
-/* A time source independent of the tick: busy-waits ms milliseconds on the
- * PIT's channel 2. Interrupts may be on. */
-void arch_delay_ms(uint32_t ms);
-
-/* A reference clock independent of the tick, for measuring it: start, then
- * read the microseconds elapsed at least every 50 ms. */
+/* A reference clock independent of the tick, for measuring it (the TSC at
+ * the rate arch_timer_init measured): start, then read the microseconds
+ * elapsed. */
 void arch_refclock_start(void);
 uint64_t arch_refclock_elapsed_us(void);
+
+/* The CPU's cycle counter (the TSC on x86_64). Under QEMU with -icount
+ * shift=0 it counts guest instructions from reset. */
+uint64_t arch_cycles(void);
 
 void arch_irq_enable(void);
 void arch_irq_disable(void);

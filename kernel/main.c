@@ -144,8 +144,10 @@ _Noreturn void kernel_all_done(void)
 
 _Noreturn void kmain(const struct boot_info *bi)
 {
+	uint64_t kmain_cycles = arch_cycles();
 	kprintf("\ncapOS: kmain (booted via %s%s%s)\n", protocol_name(bi->protocol),
 	        bi->loader_name[0] ? " by " : "", bi->loader_name);
+	kprintf("boot: kmain at %llu ticks\n", (unsigned long long)kmain_cycles);
 	arch_traps_init();
 	kprintf("traps: GDT, TSS with IST stacks for #DF/NMI/#MC, IDT for 256 vectors\n");
 
@@ -182,5 +184,6 @@ _Noreturn void kmain(const struct boot_info *bi)
 	 * in user mode and in the idle loop (thread.h). */
 	arch_irq_disable();
 	start_init(&opt);
+	kprintf("boot: init starts at %llu ticks\n", (unsigned long long)arch_cycles());
 	sched_start();
 }

@@ -48,7 +48,7 @@ soak: $(KERNEL_ELF) $(BOOTPKG)
 	else echo "soak: FAIL (exit status $$rc; 124 = time limit, 2 = kernel fault) after $$secs s"; exit 1; fi
 
 # Benchmarks (not tests). Later issues add in-guest cycle measurements.
-BENCHES := bench/boot-time bench/ring
+BENCHES := bench/boot-time bench/boot-ticks bench/ring
 .PHONY: bench
 bench: $(KERNEL_ELF) $(BOOTPKG) $(BENCH_DEPS)
 	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done

@@ -52,6 +52,7 @@ void arch_enable_protections(void)
 	write_cr4(cr4);
 }
 
+uint64_t arch_cycles(void) { return rdtsc(); }
 void arch_irq_enable(void) { irq_enable(); }
 void arch_irq_disable(void) { irq_disable(); }
 void arch_wait_for_interrupt(void) { __asm__ volatile("sti; hlt; cli" : : : "memory"); }

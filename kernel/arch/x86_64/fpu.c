@@ -144,13 +144,6 @@ static bool amd_keeps_error_pointers(void)
 
 static void xsetbv0(uint64_t v) { __asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))); }
 
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
 /* Whether a hypervisor runs kernel code through an instruction emulator,
  * one trap per instruction. PVM, the software hypervisor behind /dev/kvm
  * on the machines capOS is developed on, runs a kernel that is not a PVM
