@@ -57,6 +57,24 @@ static struct boot_options parse_options(const char *cmdline)
 	return o;
 }
 
+/* Logs the command line as one line, with control bytes, DEL and bytes above
+ * 0x7f (C1 controls on some terminals) written as \xNN: a terminal escape on
+ * the command line must not act on the console.
+ * A backslash is written as \\ so the escaped form is unambiguous. */
+static void log_cmdline(const char *cmdline)
+{
+	kprintf("cmdline: \"");
+	for (const unsigned char *c = (const unsigned char *)cmdline; *c; c++) {
+		if (*c < 0x20 || *c >= 0x7f)
+			kprintf("\\x%02x", *c);
+		else if (*c == '\\' || *c == '"')
+			kprintf("\\%c", *c);
+		else
+			kprintf("%c", *c);
+	}
+	kprintf("\"\n");
+}
+
 static void log_memory(const struct boot_info *bi)
 {
 	for (uint32_t i = 0; i < bi->mmap_count; i++)
@@ -149,7 +167,9 @@ _Noreturn void kmain(const struct boot_info *bi)
 	arch_traps_init();
 	kprintf("traps: GDT, TSS with IST stacks for #DF/NMI/#MC, IDT for 256 vectors\n");
 
-	kprintf("cmdline: \"%s\"\n", bi->cmdline);
+	log_cmdline(bi->cmdline);
+	if (bi->cmdline_truncated)
+		boot_fail("the command line is longer than %u bytes", BOOT_CMDLINE_LEN_MAX);
 	struct boot_options opt = parse_options(bi->cmdline);
 
 	arch_cpu_probe();
