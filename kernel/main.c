@@ -143,7 +143,8 @@ static void start_init(struct boot_options *o)
 	};
 	struct process *init = process_spawn(&spec, &err);
 	if (!init)
-		boot_fail("cannot start init: %s", capos_strerror(err));
+		boot_fail("cannot start init: %s (%llu KiB free)", capos_strerror(err),
+		          (unsigned long long)(frame_free_count() * PAGE_SIZE / 1024));
 	kobject_put(&init->obj); /* nobody holds a handle to init */
 	kprintf("init: pid %u started with %u arguments\n", init->pid, argc);
 }
