@@ -20,6 +20,7 @@
 #include "lib/cmdline.h"
 #include "lib/errors.h"
 #include "lib/mem.h"
+#include "lib/tar.h"
 
 #define INIT_BINARY "init"
 
@@ -92,8 +93,10 @@ static void check_boot_package(const struct boot_info *bi)
 {
 	if (bi->module_count != 1)
 		boot_fail("expected exactly one boot module (the boot package), got %u", bi->module_count);
-	if (!boot_package_init(phys_to_virt(bi->module_phys), bi->module_len))
-		boot_fail("the boot module is not a USTAR archive (%llu bytes)", (unsigned long long)bi->module_len);
+	int err = boot_package_init(phys_to_virt(bi->module_phys), bi->module_len);
+	if (err != TAR_OK)
+		boot_fail("the boot module is not a USTAR archive (%llu bytes): %s", (unsigned long long)bi->module_len,
+		          tar_strerror(err));
 	kprintf("boot package: %llu bytes at %p\n", (unsigned long long)bi->module_len, (void *)bi->module_phys);
 }
 
