@@ -8,7 +8,8 @@
 #include "lib/mem.h"
 #include "rt/capos.h"
 
-/* Each demo's kernel-memory quota: enough for the children it spawns. */
+/* Each demo's kernel-memory quota: enough for the children it spawns, or on
+ * a small machine what init has left but an eighth (demo_kernel_memory). */
 #define DEMO_KERNEL_MEMORY (32ull * 1024 * 1024)
 
 enum { GRANT_CONSOLE = 1, GRANT_SPAWNER = 2, GRANT_NULL = 4, GRANT_FRAMES = 8, GRANT_BOOTPKG = 16 };
@@ -76,6 +77,25 @@ static uint32_t collect_grants(const struct demo *d, struct rt_grant *g)
 	return n;
 }
 
+/* The quota for the next demo: DEMO_KERNEL_MEMORY, or seven eighths of what
+ * init's own account has left when that is less, so the default demos run on
+ * a machine with less memory than DEMO_KERNEL_MEMORY. */
+static uint64_t demo_kernel_memory(void)
+{
+	capos_FrameAllocator frames = RT_CAP(capos_FrameAllocator, "frames");
+	RT_CLIENT(cl, 128);
+	capos_FrameAllocator_stats_Results s;
+	if (capos_FrameAllocator_stats_call(frames, &cl, &s) < 0)
+		return DEMO_KERNEL_MEMORY;
+	uint64_t limit = capos_FrameAllocator_stats_Results_get_kernelMemoryLimit(s);
+	uint64_t used = capos_FrameAllocator_stats_Results_get_kernelMemoryUsed(s);
+	uint64_t room = used < limit ? limit - used : 0;
+	room -= room / 8;
+	if (room == 0)
+		room = 1; /* 0 would ask for the default; 1 byte fails the spawn by name */
+	return room < DEMO_KERNEL_MEMORY ? room : DEMO_KERNEL_MEMORY;
+}
+
 /* Runs one demo ("name" or "name:arg") to completion; true if it exited
  * with 0. */
 static bool run_demo(capos_ProcessSpawner spawner, const char *spec)
@@ -96,7 +116,7 @@ static bool run_demo(capos_ProcessSpawner spawner, const char *spec)
 	}
 	struct rt_grant g[8];
 	uint32_t n = collect_grants(d, g);
-	struct rt_spawn_args a = { d->name, d->name, g, n, &arg, arg ? 1 : 0, DEMO_KERNEL_MEMORY };
+	struct rt_spawn_args a = { d->name, d->name, g, n, &arg, arg ? 1 : 0, demo_kernel_memory() };
 	capos_ProcessHandle h;
 	uint32_t pid;
 	int r = rt_spawn(spawner, &a, &h, &pid);

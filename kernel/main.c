@@ -20,6 +20,7 @@
 #include "lib/cmdline.h"
 #include "lib/errors.h"
 #include "lib/mem.h"
+#include "lib/tar.h"
 
 #define INIT_BINARY "init"
 
@@ -57,6 +58,24 @@ static struct boot_options parse_options(const char *cmdline)
 	return o;
 }
 
+/* Logs the command line as one line, with control bytes, DEL and bytes above
+ * 0x7f (C1 controls on some terminals) written as \xNN: a terminal escape on
+ * the command line must not act on the console.
+ * A backslash is written as \\ so the escaped form is unambiguous. */
+static void log_cmdline(const char *cmdline)
+{
+	kprintf("cmdline: \"");
+	for (const unsigned char *c = (const unsigned char *)cmdline; *c; c++) {
+		if (*c < 0x20 || *c >= 0x7f)
+			kprintf("\\x%02x", *c);
+		else if (*c == '\\' || *c == '"')
+			kprintf("\\%c", *c);
+		else
+			kprintf("%c", *c);
+	}
+	kprintf("\"\n");
+}
+
 static void log_memory(const struct boot_info *bi)
 {
 	for (uint32_t i = 0; i < bi->mmap_count; i++)
@@ -74,8 +93,10 @@ static void check_boot_package(const struct boot_info *bi)
 {
 	if (bi->module_count != 1)
 		boot_fail("expected exactly one boot module (the boot package), got %u", bi->module_count);
-	if (!boot_package_init(phys_to_virt(bi->module_phys), bi->module_len))
-		boot_fail("the boot module is not a USTAR archive (%llu bytes)", (unsigned long long)bi->module_len);
+	int err = boot_package_init(phys_to_virt(bi->module_phys), bi->module_len);
+	if (err != TAR_OK)
+		boot_fail("the boot module is not a USTAR archive (%llu bytes): %s", (unsigned long long)bi->module_len,
+		          tar_strerror(err));
 	kprintf("boot package: %llu bytes at %p\n", (unsigned long long)bi->module_len, (void *)bi->module_phys);
 }
 
@@ -125,7 +146,8 @@ static void start_init(struct boot_options *o)
 	};
 	struct process *init = process_spawn(&spec, &err);
 	if (!init)
-		boot_fail("cannot start init: %s", capos_strerror(err));
+		boot_fail("cannot start init: %s (%llu KiB free)", capos_strerror(err),
+		          (unsigned long long)(frame_free_count() * PAGE_SIZE / 1024));
 	kobject_put(&init->obj); /* nobody holds a handle to init */
 	kprintf("init: pid %u started with %u arguments\n", init->pid, argc);
 }
@@ -151,7 +173,9 @@ _Noreturn void kmain(const struct boot_info *bi)
 	arch_traps_init();
 	kprintf("traps: GDT, TSS with IST stacks for #DF/NMI/#MC, IDT for 256 vectors\n");
 
-	kprintf("cmdline: \"%s\"\n", bi->cmdline);
+	log_cmdline(bi->cmdline);
+	if (bi->cmdline_truncated)
+		boot_fail("the command line is longer than %u bytes", BOOT_CMDLINE_LEN_MAX);
 	struct boot_options opt = parse_options(bi->cmdline);
 
 	arch_cpu_probe();

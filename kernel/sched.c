@@ -159,7 +159,8 @@ static void idle_loop(void)
 void sched_init(void)
 {
 	idle = thread_alloc();
-	KASSERT(idle, "the heap has room for the idle thread");
+	if (!idle)
+		boot_fail("out of memory creating the idle thread");
 	arch_thread_init_kernel(&idle->arch, (uint64_t)(uintptr_t)idle->kstack + KSTACK_SIZE, idle_loop);
 }
 

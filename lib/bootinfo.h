@@ -16,7 +16,10 @@
 
 #define BOOT_PAGE_SIZE 4096u
 #define BOOT_MMAP_MAX 128u
-#define BOOT_CMDLINE_MAX 256u
+/* The longest command line taken: 4096 bytes, plus the NUL. A longer one is
+ * flagged (cmdline_truncated), never silently cut. */
+#define BOOT_CMDLINE_LEN_MAX 4096u
+#define BOOT_CMDLINE_MAX (BOOT_CMDLINE_LEN_MAX + 1u)
 #define BOOT_LOADER_NAME_MAX 64u
 
 /* Memory types, ordered by precedence: where raw regions overlap, the higher
@@ -58,7 +61,11 @@ struct boot_info {
 	uint64_t module_phys; /* first byte */
 	uint64_t module_len;
 
-	char cmdline[BOOT_CMDLINE_MAX];        /* NUL-terminated, truncated */
+	char cmdline[BOOT_CMDLINE_MAX];        /* NUL-terminated */
+	/* The loader's command line was longer than BOOT_CMDLINE_LEN_MAX:
+	 * cmdline holds its first BOOT_CMDLINE_LEN_MAX bytes, and the kernel
+	 * must refuse to boot rather than act on a cut line. */
+	bool cmdline_truncated;
 	char loader_name[BOOT_LOADER_NAME_MAX]; /* "" when the loader gives none */
 	uint64_t rsdp_phys;                     /* 0: none given */
 	struct boot_framebuffer fb;

@@ -31,8 +31,9 @@ enum {
 #define MB2_MMAP_RAW_MAX 1024u
 
 /* Copies the string of at most len bytes at src into dst (capacity cap),
- * stopping at the first NUL and truncating; dst is always NUL-terminated. */
-static void copy_string(char *dst, size_t cap, const uint8_t *src, size_t len)
+ * stopping at the first NUL; dst is always NUL-terminated. Returns whether
+ * the string had to be cut to fit. */
+static bool copy_string(char *dst, size_t cap, const uint8_t *src, size_t len)
 {
 	size_t n = 0;
 
@@ -40,6 +41,7 @@ static void copy_string(char *dst, size_t cap, const uint8_t *src, size_t len)
 		n++;
 	memcpy(dst, src, n);
 	dst[n] = '\0';
+	return n < len && src[n] != '\0';
 }
 
 /* The memory map tag being normalized: entries in the loader's layout. */
@@ -126,7 +128,8 @@ static int parse_tag(struct boot_info *bi, const uint8_t *tag, uint32_t type, ui
 
 	switch (type) {
 	case MB2_TAG_CMDLINE:
-		copy_string(bi->cmdline, sizeof bi->cmdline, tag + MB2_TAG_HDR, size - MB2_TAG_HDR);
+		bi->cmdline_truncated =
+			copy_string(bi->cmdline, sizeof bi->cmdline, tag + MB2_TAG_HDR, size - MB2_TAG_HDR);
 		return BOOT_OK;
 	case MB2_TAG_LOADER_NAME:
 		copy_string(bi->loader_name, sizeof bi->loader_name, tag + MB2_TAG_HDR,

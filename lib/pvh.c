@@ -36,7 +36,9 @@ static void pvh_memmap_get(const void *ctx, size_t i, struct mem_region *r)
 }
 
 /* Copies the NUL-terminated command line at phys into bi->cmdline, one byte
- * per read: the string may end right before unreadable memory. */
+ * per read: the string may end right before unreadable memory. A line longer
+ * than BOOT_CMDLINE_LEN_MAX sets bi->cmdline_truncated; nothing past the byte
+ * after the limit is read. */
 static int read_cmdline(struct boot_info *bi, uint64_t phys, boot_phys_reader read, void *ctx)
 {
 	const uint8_t *c;
@@ -50,6 +52,11 @@ static int read_cmdline(struct boot_info *bi, uint64_t phys, boot_phys_reader re
 		bi->cmdline[n] = (char)*c;
 	}
 	bi->cmdline[n] = '\0';
+	if (n + 1 == sizeof bi->cmdline) {
+		if (n > UINT64_MAX - phys || !(c = read_phys(read, ctx, phys + n, 1)))
+			return BOOT_ERR_UNREADABLE;
+		bi->cmdline_truncated = *c != '\0';
+	}
 	return BOOT_OK;
 }
 

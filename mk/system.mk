@@ -15,9 +15,19 @@ space := $(empty) $(empty)
 export DEMO_LIST := $(subst $(space),$(comma),$(DEMOS))
 CMDLINE ?= init=$(DEMO_LIST)
 
+# make run's time limit scales with what it runs: RUN_BASE_SECONDS for the
+# boot plus RUN_DEMO_SECONDS per demo named by init= (under TCG the default
+# list takes 5-15 s; KVM here is PVM, much slower for page-table-heavy demos).
+# RUN_TIMEOUT=N overrides it; 0 is no limit.
+RUN_DEMO_COUNT = $(words $(subst $(comma), ,$(patsubst init=%,%,$(filter init=%,$(CMDLINE)))))
+RUN_BASE_SECONDS ?= $(if $(filter 1,$(KVM)),120,30)
+RUN_DEMO_SECONDS ?= $(if $(filter 1,$(KVM)),120,15)
+RUN_TIMEOUT ?= $(shell echo $$(( $(RUN_BASE_SECONDS) + $(RUN_DEMO_COUNT) * $(RUN_DEMO_SECONDS) )))
+
 .PHONY: run debug test iso
 run: $(KERNEL_ELF) $(BOOTPKG)
-	@KVM=$(KVM) tools/qemu-run --timeout 60 -- $(QEMU_ARGS_PVH) -append "$(CMDLINE)"
+	@echo "run: time limit $(RUN_TIMEOUT) s ($(RUN_DEMO_COUNT) demos)"
+	@KVM=$(KVM) tools/qemu-run --timeout $(RUN_TIMEOUT) -- $(QEMU_ARGS_PVH) -append "$(CMDLINE)"
 
 debug: $(KERNEL_ELF) $(BOOTPKG)
 	@echo "QEMU is halted with a gdb stub on :1234. In another terminal:"

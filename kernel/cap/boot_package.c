@@ -15,14 +15,15 @@
 static const void *archive;
 static uint64_t archive_len;
 
-bool boot_package_init(const void *a, uint64_t len)
+int boot_package_init(const void *a, uint64_t len)
 {
 	uint32_t count;
-	if (tar_validate(a, len, &count) != TAR_OK)
-		return false;
+	int err = tar_validate(a, len, &count);
+	if (err != TAR_OK)
+		return err;
 	archive = a;
 	archive_len = len;
-	return true;
+	return TAR_OK;
 }
 
 bool boot_package_find(const char *name, const void **data, uint64_t *len)

@@ -6,9 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Validates the archive (every header) and keeps it; false if it is not a
- * well-formed USTAR archive. */
-bool boot_package_init(const void *archive, uint64_t len);
+/* Validates the archive (every header) and keeps it. Returns TAR_OK, or the
+ * first enum tar_err met (tar_strerror names it) if it is not a well-formed
+ * USTAR archive of the member types the kernel reads. */
+int boot_package_init(const void *archive, uint64_t len);
 
 /* Finds a regular file; true and *data / *len if present. */
 bool boot_package_find(const char *name, const void **data, uint64_t *len);

@@ -14,9 +14,15 @@
 uint64_t vm_kernel_root;
 static uintptr_t mmio_next = MMIO_BASE;
 
+/* Maps one page of the kernel's tables at boot. Running out of frames for
+ * page tables is the machine having too little memory: a named boot failure.
+ * Any other error is a kernel bug. */
 static void map_or_panic(uintptr_t va, uint64_t pa, unsigned flags)
 {
 	int err = vm_map(vm_kernel_root, va, pa, flags);
+	if (err == VM_ERR_NOMEM)
+		boot_fail("out of memory building the kernel page tables (%llu KiB free)",
+		          (unsigned long long)(frame_free_count() * PAGE_SIZE / 1024));
 	if (err)
 		panic("vm_init: mapping %p -> %p failed (%d)", (void *)va, (void *)pa, err);
 }
@@ -61,7 +67,9 @@ void vm_init(const struct boot_info *bi)
 	map_section(__rodata_start, __rodata_end, 0);
 	map_section(__data_start, __data_end, VM_WRITE);
 	map_direct(bi);
-	vm_prepare_kernel_half(vm_kernel_root);
+	if (!vm_prepare_kernel_half(vm_kernel_root))
+		boot_fail("out of memory preparing the kernel half of the address space: it needs 1 MiB "
+		          "of page tables (%llu KiB free)", (unsigned long long)(frame_free_count() * PAGE_SIZE / 1024));
 	arch_vm_activate(vm_kernel_root);
 }
 

@@ -61,8 +61,9 @@ void vm_init(const struct boot_info *bi);
 uint64_t vm_new_root(void);
 
 /* Creates every top-level entry of the kernel half in root, so the kernel
- * half never changes shape once processes share it. */
-void vm_prepare_kernel_half(uint64_t root);
+ * half never changes shape once processes share it (256 page tables, 1 MiB).
+ * Returns false when frames run out; the tables made so far stay in root. */
+bool vm_prepare_kernel_half(uint64_t root);
 
 /* Frees every page and page table in the lower (user) half of root, leaving
  * root itself; returns the number of frames freed. */

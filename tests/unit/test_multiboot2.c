@@ -436,19 +436,67 @@ static void test_cmdline_without_nul_bounded_by_tag(void **state)
 	assert_string_equal(bi.cmdline, "abcde");
 }
 
-static void test_cmdline_truncated_to_buffer(void **state)
+/* A command line of n 'c' bytes in one tag (NUL-terminated). */
+static void mb_long_cmdline(size_t n)
 {
-	char longer[600];
+	static char line[BOOT_CMDLINE_LEN_MAX + 600];
 
-	memset(longer, 'c', sizeof longer - 1);
-	longer[sizeof longer - 1] = '\0';
+	memset(line, 'c', n);
+	line[n] = '\0';
 	mb_begin();
-	mb_string(1, longer);
+	mb_string(1, line);
+	mb_std_mmap();
+	mb_end();
+}
+
+/* Lines up to BOOT_CMDLINE_LEN_MAX (4 KiB) are taken whole. */
+static void test_cmdline_4095_taken_whole(void **state)
+{
+	mb_long_cmdline(4095);
+	assert_int_equal(parse(), BOOT_OK);
+	assert_int_equal(strlen(bi.cmdline), 4095);
+	assert_false(bi.cmdline_truncated);
+}
+
+static void test_cmdline_4096_taken_whole(void **state)
+{
+	assert_int_equal(BOOT_CMDLINE_LEN_MAX, 4096);
+	mb_long_cmdline(4096);
+	assert_int_equal(parse(), BOOT_OK);
+	assert_int_equal(strlen(bi.cmdline), 4096);
+	assert_false(bi.cmdline_truncated);
+}
+
+/* One byte more is flagged, never silently cut. */
+static void test_cmdline_4097_flagged_truncated(void **state)
+{
+	mb_long_cmdline(4097);
+	assert_int_equal(parse(), BOOT_OK);
+	assert_true(bi.cmdline_truncated);
+	assert_int_equal(strlen(bi.cmdline), BOOT_CMDLINE_LEN_MAX);
+	assert_int_equal(bi.cmdline[0], 'c');
+}
+
+static void test_cmdline_much_longer_flagged_truncated(void **state)
+{
+	mb_long_cmdline(BOOT_CMDLINE_LEN_MAX + 599);
+	assert_int_equal(parse(), BOOT_OK);
+	assert_true(bi.cmdline_truncated);
+}
+
+/* A tag of exactly 4096 bytes with no NUL inside is a whole line. */
+static void test_cmdline_4096_without_nul_taken_whole(void **state)
+{
+	static char line[BOOT_CMDLINE_LEN_MAX];
+
+	memset(line, 'u', sizeof line);
+	mb_begin();
+	mb_tag(1, line, sizeof line);
 	mb_std_mmap();
 	mb_end();
 	assert_int_equal(parse(), BOOT_OK);
-	assert_int_equal(strlen(bi.cmdline), BOOT_CMDLINE_MAX - 1);
-	assert_int_equal(bi.cmdline[0], 'c');
+	assert_int_equal(strlen(bi.cmdline), BOOT_CMDLINE_LEN_MAX);
+	assert_false(bi.cmdline_truncated);
 }
 
 static void test_cmdline_exactly_fits(void **state)
@@ -463,6 +511,7 @@ static void test_cmdline_exactly_fits(void **state)
 	mb_end();
 	assert_int_equal(parse(), BOOT_OK);
 	assert_string_equal(bi.cmdline, s);
+	assert_false(bi.cmdline_truncated);
 }
 
 static void test_cmdline_empty_tag(void **state)
@@ -802,7 +851,11 @@ int main(void)
 		cmocka_unit_test(test_memory_map_too_many_raw_entries),
 		cmocka_unit_test(test_second_memory_map_ignored),
 		cmocka_unit_test(test_cmdline_without_nul_bounded_by_tag),
-		cmocka_unit_test(test_cmdline_truncated_to_buffer),
+		cmocka_unit_test(test_cmdline_4095_taken_whole),
+		cmocka_unit_test(test_cmdline_4096_taken_whole),
+		cmocka_unit_test(test_cmdline_4097_flagged_truncated),
+		cmocka_unit_test(test_cmdline_much_longer_flagged_truncated),
+		cmocka_unit_test(test_cmdline_4096_without_nul_taken_whole),
 		cmocka_unit_test(test_cmdline_exactly_fits),
 		cmocka_unit_test(test_cmdline_empty_tag),
 		cmocka_unit_test(test_cmdline_stops_at_embedded_nul),

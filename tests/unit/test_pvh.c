@@ -387,16 +387,66 @@ static void test_cmdline_runs_into_unreadable(void **state)
 	assert_int_equal(parse(), BOOT_ERR_UNREADABLE);
 }
 
-/* A long command line is cut at BOOT_CMDLINE_MAX-1 characters, and the bytes
- * after the cut are never read. */
-static void test_cmdline_truncated_reads_no_further(void **state)
+/* Where the long command lines go: past the memory map, with room for
+ * BOOT_CMDLINE_LEN_MAX + 1000 bytes. */
+#define LONG_CMD (PHYS + 0x4000)
+
+/* A command line of n 'k' bytes at LONG_CMD, NUL-terminated. */
+static void build_long_cmdline(size_t n)
 {
 	build_standard();
-	memset(f.mem + (CMD - PHYS), 'k', 1000);
-	f.hole_lo = CMD + BOOT_CMDLINE_MAX - 1;
-	f.hole_hi = CMD + 1000;
+	memset(f.mem + (LONG_CMD - PHYS), 'k', n);
+	f.mem[LONG_CMD - PHYS + n] = '\0';
+	put64(START + 24, LONG_CMD);
+}
+
+/* Lines up to BOOT_CMDLINE_LEN_MAX (4 KiB) are taken whole. */
+static void test_cmdline_4095_taken_whole(void **state)
+{
+	build_long_cmdline(4095);
 	assert_int_equal(parse(), BOOT_OK);
-	assert_int_equal(strlen(bi.cmdline), BOOT_CMDLINE_MAX - 1);
+	assert_int_equal(strlen(bi.cmdline), 4095);
+	assert_false(bi.cmdline_truncated);
+}
+
+static void test_cmdline_4096_taken_whole(void **state)
+{
+	assert_int_equal(BOOT_CMDLINE_LEN_MAX, 4096);
+	build_long_cmdline(4096);
+	assert_int_equal(parse(), BOOT_OK);
+	assert_int_equal(strlen(bi.cmdline), 4096);
+	assert_false(bi.cmdline_truncated);
+}
+
+/* One byte more is flagged, never silently cut. */
+static void test_cmdline_4097_flagged_truncated(void **state)
+{
+	build_long_cmdline(4097);
+	assert_int_equal(parse(), BOOT_OK);
+	assert_true(bi.cmdline_truncated);
+	assert_int_equal(strlen(bi.cmdline), BOOT_CMDLINE_LEN_MAX);
+}
+
+/* A longer line is flagged, and the bytes past the one after the limit are
+ * never read. */
+static void test_cmdline_truncated_reads_no_further(void **state)
+{
+	build_long_cmdline(BOOT_CMDLINE_LEN_MAX + 1000);
+	f.hole_lo = LONG_CMD + BOOT_CMDLINE_LEN_MAX + 1;
+	f.hole_hi = LONG_CMD + BOOT_CMDLINE_LEN_MAX + 1000;
+	assert_int_equal(parse(), BOOT_OK);
+	assert_true(bi.cmdline_truncated);
+	assert_int_equal(strlen(bi.cmdline), BOOT_CMDLINE_LEN_MAX);
+	assert_int_equal(f.refused, 0);
+}
+
+/* A 4096-byte line whose NUL is the last readable byte is whole. */
+static void test_cmdline_4096_ends_at_readable_end(void **state)
+{
+	build_long_cmdline(4096);
+	f.readable_end = LONG_CMD + 4097;
+	assert_int_equal(parse(), BOOT_OK);
+	assert_false(bi.cmdline_truncated);
 	assert_int_equal(f.refused, 0);
 }
 
@@ -480,7 +530,11 @@ int main(void)
 		cmocka_unit_test(test_empty_cmdline),
 		cmocka_unit_test(test_cmdline_ends_at_readable_end),
 		cmocka_unit_test(test_cmdline_runs_into_unreadable),
+		cmocka_unit_test(test_cmdline_4095_taken_whole),
+		cmocka_unit_test(test_cmdline_4096_taken_whole),
+		cmocka_unit_test(test_cmdline_4097_flagged_truncated),
 		cmocka_unit_test(test_cmdline_truncated_reads_no_further),
+		cmocka_unit_test(test_cmdline_4096_ends_at_readable_end),
 		cmocka_unit_test(test_cmdline_requests_are_small),
 		cmocka_unit_test(test_cmdline_near_top_of_address_space),
 		cmocka_unit_test(test_bounce_buffer_reader),

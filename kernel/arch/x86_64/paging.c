@@ -242,10 +242,11 @@ uint64_t vm_free_user_half(uint64_t root)
 	return freed;
 }
 
-void vm_prepare_kernel_half(uint64_t root)
+bool vm_prepare_kernel_half(uint64_t root)
 {
 	uint64_t *pml4 = table_at(root);
 	for (int i = 256; i < 512; i++)
 		if (!next_table(&pml4[i], true, false))
-			panic("out of memory preparing the kernel half");
+			return false;
+	return true;
 }
