@@ -13,7 +13,7 @@
  * windows that agree end the calibration; otherwise the median of three.
  * Rates no machine has are refused (plausible()).
  * Without a PIT, CPUID leaf 0x15 (the core crystal clock) gives both rates
- * when the CPU reports it. */
+ * when the CPU reports it, and failing that one second of the CMOS RTC. */
 #include "kernel/arch/x86_64/clock.h"
 
 #include "kernel/arch.h"
@@ -133,6 +133,42 @@ static bool calibrate_cpuid(bool has_apic, struct clock_rates *out)
 	return true;
 }
 
+/* The CMOS real-time clock's seconds register, read without disturbing
+ * NMI masking more than the read itself. */
+static uint8_t rtc_seconds(void)
+{
+	outb(0x70, 0x80 | 0x00);
+	return inb(0x71);
+}
+
+#define RTC_POLLS 50000000u /* an RTC that never ticks ends the wait */
+
+/* Waits for the seconds register to change; false if it never does. */
+static bool rtc_next_second(void)
+{
+	uint8_t s = rtc_seconds();
+	for (uint32_t i = 0; i < RTC_POLLS; i++)
+		if (rtc_seconds() != s)
+			return true;
+	return false;
+}
+
+/* The last resort without a PIT or a crystal: one second of the CMOS RTC,
+ * from one change of its seconds register to the next (a boot without a
+ * PIT, e.g. QEMU's microvm with pit=off, takes up to two seconds longer). */
+static bool calibrate_rtc(uint32_t (*apic_now)(void), struct clock_rates *out)
+{
+	if (!rtc_next_second())
+		return false;
+	struct bracket b0 = bracket(apic_now);
+	if (!rtc_next_second())
+		return false;
+	struct bracket b1 = bracket(apic_now);
+	out->tsc_hz = b1.tsc - b0.tsc;
+	out->apic_hz = apic_now ? b0.apic - b1.apic : 0;
+	return true;
+}
+
 /* The sanity check: rates no x86 machine has (a TSC under 100 MHz or over
  * 20 GHz; an APIC timer at divide-by-16 under 100 kHz or over 1 GHz) mean
  * the reference lied, e.g. a PIT whose counter does not follow time. */
@@ -163,6 +199,8 @@ bool clock_calibrate(uint32_t (*apic_now)(void), struct clock_rates *out)
 		out->source = "PIT channel 0";
 	else if (calibrate_cpuid(apic_now != 0, out))
 		out->source = "the crystal clock in CPUID leaf 0x15";
+	else if (calibrate_rtc(apic_now, out) && plausible(out, apic_now != 0))
+		out->source = "one second of the CMOS RTC";
 	else
 		return false;
 	clock_tsc_hz = out->tsc_hz;
