@@ -55,13 +55,10 @@ void ring_complete_later(struct process *p, uint64_t user_data, int32_t result, 
 static int check_capability(struct process *p, const struct capos_sqe *sqe, struct cap_slot **slot,
                             const struct capnp_method **m)
 {
-	int err = cap_table_lookup(&p->caps, sqe->cap, 0, 0, slot);
+	int err = cap_table_lookup(&p->caps, sqe->cap, sqe->interface_id, 0, slot);
 	if (err)
 		return cap_error(err);
-	const struct capnp_interface *iface = ((struct kobject *)(*slot)->object)->ops->iface;
-	if (sqe->interface_id != (*slot)->interface_id)
-		return CAPOS_E_WRONG_INTERFACE;
-	*m = capnp_interface_method(iface, sqe->method);
+	*m = capnp_interface_method(((struct kobject *)(*slot)->object)->ops->iface, sqe->method);
 	if (!*m)
 		return CAPOS_E_NO_SUCH_METHOD;
 	if (((*slot)->rights & (*m)->needs) != (*m)->needs)
@@ -166,7 +163,7 @@ static int do_release(struct process *p, const struct capos_sqe *sqe)
 static int do_endpoint_op(struct process *p, const struct capos_sqe *sqe)
 {
 	struct cap_slot *slot;
-	int err = cap_table_lookup(&p->caps, sqe->cap, 0, 0, &slot);
+	int err = cap_table_get(&p->caps, sqe->cap, &slot);
 	return err ? cap_error(err) : CAPOS_E_NOT_SUPPORTED;
 }
 

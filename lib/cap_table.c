@@ -70,8 +70,7 @@ static int resolve(const struct cap_table *t, cap_id id, struct cap_slot **out)
 	return CAP_OK;
 }
 
-int cap_table_lookup(struct cap_table *t, cap_id id, uint64_t want_interface,
-                     uint32_t want_rights, struct cap_slot **out)
+int cap_table_get(struct cap_table *t, cap_id id, struct cap_slot **out)
 {
 	struct cap_slot *s = NULL;
 	int err = resolve(t, id, &s);
@@ -81,12 +80,24 @@ int cap_table_lookup(struct cap_table *t, cap_id id, uint64_t want_interface,
 		return err;
 	if (s->state == CAP_SLOT_RESERVED)
 		return CAP_ERR_RESERVED;
-	if (want_interface != 0 && s->interface_id != want_interface)
-		return CAP_ERR_WRONG_INTERFACE;
-	if ((s->rights & want_rights) != want_rights)
-		return CAP_ERR_RIGHTS;
 	*out = s;
 	return CAP_OK;
+}
+
+int cap_table_lookup(struct cap_table *t, cap_id id, uint64_t want_interface,
+                     uint32_t want_rights, struct cap_slot **out)
+{
+	int err = cap_table_get(t, id, out);
+
+	if (err)
+		return err;
+	if ((*out)->interface_id != want_interface)
+		err = CAP_ERR_WRONG_INTERFACE;
+	else if (((*out)->rights & want_rights) != want_rights)
+		err = CAP_ERR_RIGHTS;
+	if (err)
+		*out = NULL;
+	return err;
 }
 
 /* Empties the occupied slot s: copies it out, bumps the generation and

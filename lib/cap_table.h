@@ -89,13 +89,19 @@ void cap_table_init(struct cap_table *t, struct cap_slot *storage, uint32_t capa
 int cap_table_insert(struct cap_table *t, void *object, uint64_t interface_id, uint32_t rights,
                      uint64_t badge, cap_id *out);
 
-/* Resolves id to its LIVE slot, which must have interface want_interface
- * (0 = any) and every right in want_rights. Returns CAP_OK with the slot in
- * *out (valid until the slot is released), or the first failing check in the
- * order BAD_ID, STALE, BAD_ID (free slot), RESERVED, WRONG_INTERFACE, RIGHTS,
- * with *out set to NULL. */
+/* Resolves id to its LIVE slot, which must have exactly interface
+ * want_interface (there is no wildcard: an id that comes from user space is
+ * compared as it is, so 0 never matches a kernel object) and every right in
+ * want_rights. Returns CAP_OK with the slot in *out (valid until the slot is
+ * released), or the first failing check in the order BAD_ID, STALE, BAD_ID
+ * (free slot), RESERVED, WRONG_INTERFACE, RIGHTS, with *out set to NULL. */
 int cap_table_lookup(struct cap_table *t, cap_id id, uint64_t want_interface,
                      uint32_t want_rights, struct cap_slot **out);
+
+/* cap_table_lookup without the interface and rights checks, for operations
+ * that apply to a capability of any interface (BAD_ID, STALE, BAD_ID,
+ * RESERVED). */
+int cap_table_get(struct cap_table *t, cap_id id, struct cap_slot **out);
 
 /* Removes a LIVE slot: copies it to *removed (may be NULL), clears it and
  * bumps its generation, retiring it when the generation would wrap to 0.

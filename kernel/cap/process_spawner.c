@@ -59,13 +59,10 @@ static int check_grant(struct process *caller, capos_SpawnGrant sg, struct proce
 	uint32_t id;
 	if (capnp_ptr_cap(capos_SpawnGrant_get_cap(sg), &id) != CAPNP_OK)
 		return CAPOS_E_BAD_MESSAGE;
-	uint64_t interface_id = capos_SpawnGrant_get_interfaceId(sg);
 	struct cap_slot *slot;
-	int err = cap_table_lookup(&caller->caps, id, interface_id, 0, &slot);
+	int err = cap_table_lookup(&caller->caps, id, capos_SpawnGrant_get_interfaceId(sg), 0, &slot);
 	if (err)
 		return cap_error(err);
-	if (interface_id == 0)
-		return CAPOS_E_WRONG_INTERFACE; /* a grant names what it passes on */
 	uint64_t badge = capos_SpawnGrant_get_badge(sg);
 	if (badge && slot->badge && badge != slot->badge)
 		return CAPOS_E_PERMISSION_DENIED; /* badges are write-once */
@@ -204,6 +201,6 @@ static const struct kobject_ops spawner_ops = {
 	.call = spawner_call,
 };
 
-static struct kobject spawner = KOBJECT_STATIC(&spawner_ops);
+static struct kobject spawner = KOBJECT_INIT(&spawner_ops);
 
 struct kobject *spawner_object(void) { return &spawner; }

@@ -110,7 +110,7 @@ static void test_insert_lookup_release(void **state)
 	assert_int_equal(s->badge, 0xbad9e);
 	assert_int_equal(s->state, CAP_SLOT_LIVE);
 	assert_int_equal(s->generation, 1);
-	assert_int_equal(lookup(b, 0, 0), CAP_OK);
+	assert_int_equal(lookup(b, IFACE_ENDPOINT, 0), CAP_OK);
 
 	assert_int_equal(cap_table_release(&t, a, &removed), CAP_OK);
 	assert_ptr_equal(removed.object, &objs[0]);
@@ -189,7 +189,7 @@ static void test_bad_ids(void **state)
 	assert_int_equal(cap_table_rollback(&t, 0), CAP_ERR_BAD_ID);
 	assert_int_equal(cap_table_release(&t, cap_id_make(0, 0), NULL), CAP_ERR_BAD_ID);
 	assert_int_equal(cap_table_live(&t), 1);
-	assert_int_equal(lookup(a, 0, 0), CAP_OK);
+	assert_int_equal(lookup(a, IFACE_CONSOLE, 0), CAP_OK);
 }
 
 static uint64_t rng_state = 0x853c49e6748fea9bull;
@@ -229,7 +229,7 @@ static void test_forged_ids(void **state)
 			id = live[rng() % nlive];
 		for (uint32_t k = 0; k < nlive; k++)
 			is_live |= live[k] == id;
-		err = lookup(id, 0, 0);
+		err = lookup(id, IFACE_CONSOLE, 0);
 		if (is_live) {
 			assert_int_equal(err, CAP_OK);
 			hits++;
@@ -373,9 +373,9 @@ static void test_lookup_order(void **state)
 	/* wrong interface beats missing rights */
 	assert_int_equal(lookup(a, IFACE_CONSOLE, R_GRANT), CAP_ERR_WRONG_INTERFACE);
 	assert_int_equal(lookup(a, IFACE_ENDPOINT, R_GRANT), CAP_ERR_RIGHTS);
-	assert_int_equal(lookup(a, 0, R_GRANT), CAP_ERR_RIGHTS);
+	assert_int_equal(lookup(a, 0, R_GRANT), CAP_ERR_WRONG_INTERFACE);
 	assert_int_equal(lookup(a, IFACE_ENDPOINT, R_READ), CAP_OK);
-	assert_int_equal(lookup(a, 0, 0), CAP_OK);
+	assert_int_equal(lookup(a, IFACE_ENDPOINT, 0), CAP_OK);
 	/* reserved beats wrong interface and missing rights */
 	assert_int_equal(cap_table_reserve(&t, a), CAP_OK);
 	assert_int_equal(lookup(a, IFACE_CONSOLE, R_GRANT), CAP_ERR_RESERVED);
@@ -407,17 +407,25 @@ static void test_rights_subset(void **state)
 }
 
 /* interface 0 in a lookup means any; in a slot it is just a value. */
-static void test_interface_any(void **state)
+/* The interface is compared exactly: 0 (what a careless or hostile caller
+ * sends) is no wildcard. cap_table_get is the any-interface lookup. */
+static void test_interface_exact(void **state)
 {
-	cap_id a, z;
+	struct cap_slot *s;
+	cap_id a;
 
 	setup(4);
-	a = insert(&objs[0], IFACE_CONSOLE, 0, 0);
-	z = insert(&objs[1], 0, 0, 0);
-	assert_int_equal(lookup(a, 0, 0), CAP_OK);
-	assert_int_equal(lookup(z, 0, 0), CAP_OK);
-	assert_int_equal(lookup(z, IFACE_CONSOLE, 0), CAP_ERR_WRONG_INTERFACE);
+	a = insert(&objs[0], IFACE_CONSOLE, R_READ, 0);
+	assert_int_equal(lookup(a, 0, 0), CAP_ERR_WRONG_INTERFACE);
 	assert_int_equal(lookup(a, IFACE_CONSOLE + 1, 0), CAP_ERR_WRONG_INTERFACE);
+	assert_int_equal(lookup(a, IFACE_CONSOLE, 0), CAP_OK);
+	assert_int_equal(cap_table_get(&t, a, &s), CAP_OK);
+	assert_ptr_equal(s, &storage[0]);
+	assert_int_equal(cap_table_get(&t, cap_id_make(2, 0), &s), CAP_ERR_STALE);
+	assert_null(s);
+	assert_int_equal(cap_table_reserve(&t, a), CAP_OK);
+	assert_int_equal(cap_table_get(&t, a, &s), CAP_ERR_RESERVED);
+	assert_null(s);
 }
 
 /* --- moves --- */
@@ -595,7 +603,7 @@ static int model_lookup(cap_id id, uint64_t iface, uint32_t rights)
 		return err;
 	if (m->state == CAP_SLOT_RESERVED)
 		return CAP_ERR_RESERVED;
-	if (iface && m->iface != iface)
+	if (m->iface != iface)
 		return CAP_ERR_WRONG_INTERFACE;
 	return (m->rights & rights) == rights ? CAP_OK : CAP_ERR_RIGHTS;
 }
@@ -762,7 +770,7 @@ int main(void)
 		cmocka_unit_test(test_generation_wrap_by_commit),
 		cmocka_unit_test(test_lookup_order),
 		cmocka_unit_test(test_rights_subset),
-		cmocka_unit_test(test_interface_any),
+		cmocka_unit_test(test_interface_exact),
 		cmocka_unit_test(test_reserve_rollback),
 		cmocka_unit_test(test_reserve_commit),
 		cmocka_unit_test(test_reserved_slot_stays_occupied),
