@@ -164,7 +164,7 @@ static void teardown_memory(struct process *p)
 		frame_free(p->frame_grants[i]);
 	kmem_uncharge(p->kmem, (uint64_t)p->nframe_grants * PAGE_SIZE);
 	if (p->frame_grants)
-		kmem_free(p->kmem, p->frame_grants, PROCESS_MAX_FRAME_GRANTS * sizeof(uint64_t));
+		kmem_free(p->kmem, p->frame_grants, PROCESS_FRAME_GRANTS_BYTES);
 	p->frame_grants = 0;
 	p->nframe_grants = 0;
 	p->ring.q.shared = 0;
@@ -193,7 +193,7 @@ struct process *process_spawn(const struct spawn_spec *s, int *err)
 		kmem_put(k);
 		return 0;
 	}
-	p->obj = (struct kobject)KOBJECT_STATIC(&process_handle_ops); /* the caller's reference */
+	p->obj = (struct kobject)KOBJECT_INIT(&process_handle_ops); /* the caller's reference */
 	p->kmem = k;
 	size_t len = strnlen(s->name, PROCESS_NAME_MAX - 1);
 	memcpy(p->name, s->name, len);
@@ -349,15 +349,12 @@ _Noreturn void process_fault_exit(void)
 int process_wait_exit(struct process *p, struct process *waiter, uint64_t user_data, uint64_t buf,
                       uint64_t buf_cap)
 {
-	if (p->state == PROCESS_EXITED) {
-		process_handle_wait_done(waiter, user_data, buf, buf_cap, p->exit_code);
-		return CALL_PENDING;
-	}
+	KASSERT(p->state == PROCESS_ALIVE, "an exited process's exit code is answered at once");
 	int err;
 	struct exit_waiter *w = kmem_zalloc(waiter->kmem, sizeof(*w), &err);
 	if (!w)
 		return err;
-	*w = (struct exit_waiter){ .target = p, .waiter = waiter, .user_data = user_data, .buf = buf, .buf_cap = buf_cap };
+	*w = (struct exit_waiter){ .waiter = waiter, .user_data = user_data, .buf = buf, .buf_cap = buf_cap };
 	if ((w->next_on_target = p->waiters))
 		p->waiters->prev_on_target = &w->next_on_target;
 	w->prev_on_target = &p->waiters;
@@ -373,6 +370,6 @@ int process_wait_exit(struct process *p, struct process *waiter, uint64_t user_d
 void process_free(struct kobject *o)
 {
 	struct process *p = (struct process *)o;
-	KASSERT(p->state == PROCESS_EXITED || p->pid == 0, "a live process holds a reference to itself");
+	KASSERT(p->state == PROCESS_EXITED, "a live process holds a reference to itself");
 	free_struct(p);
 }

@@ -21,6 +21,7 @@
 #define PROCESS_NAME_MAX 32
 #define PROCESS_CAP_SLOTS 256
 #define PROCESS_MAX_FRAME_GRANTS 512
+#define PROCESS_FRAME_GRANTS_BYTES (PROCESS_MAX_FRAME_GRANTS * sizeof(uint64_t))
 
 /* Fixed user addresses of the bootstrap pages and stack. */
 #define USER_RING_VA 0x00007FFFFFFFD000ull
@@ -37,7 +38,6 @@ enum process_state { PROCESS_ALIVE, PROCESS_EXITED };
 struct exit_waiter {
 	struct exit_waiter *next_on_target, **prev_on_target;
 	struct exit_waiter *next_of_waiter, **prev_of_waiter;
-	struct process *target;
 	struct process *waiter;
 	uint64_t user_data, buf, buf_cap;
 };
@@ -108,9 +108,9 @@ struct process *process_current(void);
 uint64_t process_root(const struct process *p);
 uint32_t process_live_count(void);
 
-/* Registers waiter's wait for p's exit (completed at once if p already
- * exited). Returns CALL_PENDING, or CAPOS_E_LIMIT_EXCEEDED / NO_MEMORY when
- * the waiter's account cannot pay for the record. */
+/* Registers waiter's wait for the exit of p, which is alive. Returns
+ * CALL_PENDING, or CAPOS_E_LIMIT_EXCEEDED / NO_MEMORY when the waiter's
+ * account cannot pay for the record. */
 int process_wait_exit(struct process *p, struct process *waiter, uint64_t user_data, uint64_t buf,
                       uint64_t buf_cap);
 

@@ -124,6 +124,6 @@ static const struct kobject_ops boot_package_ops = {
 	.call = boot_package_call,
 };
 
-static struct kobject boot_package = KOBJECT_STATIC(&boot_package_ops);
+static struct kobject boot_package = KOBJECT_INIT(&boot_package_ops);
 
 struct kobject *boot_package_object(void) { return &boot_package; }

@@ -6,13 +6,14 @@
 
 #define CONSOLE_MAX_TEXT 4096u /* per call: longer text is refused, not cut */
 
-/* Decode for write and writeLine: the text, bounded. */
-static int decode_text(struct capnp_call *call, struct capnp_text text)
+/* write and writeLine: the text, bounded, then end. */
+static int print(struct capnp_call *call, struct capnp_text text, const char *end)
 {
 	if (capnp_msg_error(call->params))
 		return CAPOS_E_BAD_MESSAGE;
 	if (text.len > CONSOLE_MAX_TEXT)
 		return CAPOS_E_BAD_ARGUMENT;
+	kprintf("%.*s%s", (int)text.len, text.str ? text.str : "", end);
 	return CAPOS_OK;
 }
 
@@ -20,22 +21,14 @@ static int console_write(void *self, struct capnp_call *call, capos_Console_writ
                          capos_Console_write_Results_builder results)
 {
 	(void)self, (void)results;
-	struct capnp_text text = capos_Console_write_Params_get_text(params);
-	int err = decode_text(call, text);
-	if (!err)
-		kprintf("%.*s", (int)text.len, text.str ? text.str : "");
-	return err;
+	return print(call, capos_Console_write_Params_get_text(params), "");
 }
 
 static int console_write_line(void *self, struct capnp_call *call, capos_Console_writeLine_Params params,
                               capos_Console_writeLine_Results_builder results)
 {
 	(void)self, (void)results;
-	struct capnp_text text = capos_Console_writeLine_Params_get_text(params);
-	int err = decode_text(call, text);
-	if (!err)
-		kprintf("%.*s\n", (int)text.len, text.str ? text.str : "");
-	return err;
+	return print(call, capos_Console_writeLine_Params_get_text(params), "\n");
 }
 
 static const struct capos_Console_server server = { .write = console_write, .writeLine = console_write_line };
@@ -47,6 +40,6 @@ static const struct kobject_ops console_ops = {
 	.call = console_call,
 };
 
-static struct kobject console = KOBJECT_STATIC(&console_ops);
+static struct kobject console = KOBJECT_INIT(&console_ops);
 
 struct kobject *console_object(void) { return &console; }

@@ -11,8 +11,6 @@
 #include "kernel/process.h"
 #include "lib/mem.h"
 
-#define GRANTS_BYTES (PROCESS_MAX_FRAME_GRANTS * sizeof(uint64_t))
-
 static int fa_alloc(void *self, struct capnp_call *call, capos_FrameAllocator_alloc_Params params,
                     capos_FrameAllocator_alloc_Results_builder results)
 {
@@ -23,19 +21,21 @@ static int fa_alloc(void *self, struct capnp_call *call, capos_FrameAllocator_al
 		return CAPOS_E_BAD_ARGUMENT; /* one frame per call until contiguous runs exist */
 	if (p->nframe_grants >= PROCESS_MAX_FRAME_GRANTS)
 		return CAPOS_E_LIMIT_EXCEEDED;
-	uint64_t cost = PAGE_SIZE + (p->frame_grants ? 0 : GRANTS_BYTES);
-	if (!kmem_room(p->kmem, cost))
+	/* Take what the grant needs — its charge, the frame, the record —
+	 * giving back what was taken if a later step fails. */
+	if (!kmem_charge(p->kmem, PAGE_SIZE))
 		return CAPOS_E_LIMIT_EXCEEDED;
+	int err = CAPOS_E_NO_MEMORY;
 	uint64_t pa = frame_alloc();
-	if (!pa)
-		return CAPOS_E_NO_MEMORY;
-	int err;
-	if (!p->frame_grants && !(p->frame_grants = kmem_zalloc(p->kmem, GRANTS_BYTES, &err))) {
+	if (pa && !p->frame_grants && !(p->frame_grants = kmem_zalloc(p->kmem, PROCESS_FRAME_GRANTS_BYTES, &err))) {
 		frame_free(pa);
+		pa = 0;
+	}
+	if (!pa) {
+		kmem_uncharge(p->kmem, PAGE_SIZE);
 		return err;
 	}
 	/* Invoke: cannot fail (the results size was checked by the ring). */
-	kmem_charge(p->kmem, PAGE_SIZE);
 	memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	p->frame_grants[p->nframe_grants++] = pa;
 	capos_FrameAllocator_alloc_Results_set_phys(results, pa);
@@ -56,7 +56,7 @@ static int fa_free(void *self, struct capnp_call *call, capos_FrameAllocator_fre
 			frame_free(pa);
 			kmem_uncharge(p->kmem, PAGE_SIZE);
 			if (!p->nframe_grants) { /* the ledger returns to where it was */
-				kmem_free(p->kmem, p->frame_grants, GRANTS_BYTES);
+				kmem_free(p->kmem, p->frame_grants, PROCESS_FRAME_GRANTS_BYTES);
 				p->frame_grants = 0;
 			}
 			return CAPOS_OK;
@@ -95,6 +95,6 @@ static const struct kobject_ops frame_allocator_ops = {
 	.call = frame_allocator_call,
 };
 
-static struct kobject frame_allocator = KOBJECT_STATIC(&frame_allocator_ops);
+static struct kobject frame_allocator = KOBJECT_INIT(&frame_allocator_ops);
 
 struct kobject *frame_allocator_object(void) { return &frame_allocator; }

@@ -53,8 +53,3 @@ bool call_text(struct capnp_text t, char *out, size_t cap)
 	out[t.len] = 0;
 	return true;
 }
-
-bool call_results_fit(const struct call *c, uint32_t bytes)
-{
-	return (uint64_t)c->base.results->cap_words * 8 >= bytes;
-}

@@ -64,7 +64,7 @@ struct kobject {
 	uint32_t caps;
 };
 
-#define KOBJECT_STATIC(ops_ptr) { (ops_ptr), 1, 0 }
+#define KOBJECT_INIT(ops_ptr) { (ops_ptr), 1, 0 }
 
 static inline struct kobject *kobject_get(struct kobject *o)
 {
@@ -88,10 +88,6 @@ int cap_error(int cap_table_err);
 /* Copies a Text parameter into a NUL-terminated string; false if it is
  * empty, does not fit in cap bytes, or contains a NUL. */
 bool call_text(struct capnp_text t, char *out, size_t cap);
-
-/* True if the results arena can hold at least bytes: a method with
- * variable-size results checks this in its decode step. */
-bool call_results_fit(const struct call *c, uint32_t bytes);
 
 /* The singletons created at boot. */
 struct kobject *console_object(void);

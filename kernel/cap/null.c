@@ -27,6 +27,6 @@ static const struct kobject_ops null_ops = {
 	.call = null_call,
 };
 
-static struct kobject null_cap = KOBJECT_STATIC(&null_ops);
+static struct kobject null_cap = KOBJECT_INIT(&null_ops);
 
 struct kobject *null_object(void) { return &null_cap; }

@@ -12,11 +12,15 @@
 static int handle_wait(void *self, struct capnp_call *call, capos_ProcessHandle_wait_Params params,
                        capos_ProcessHandle_wait_Results_builder results)
 {
-	(void)params, (void)results;
+	(void)params;
 	struct process *p = self;
 	struct call *c = call_of(call);
 	if (p == c->caller)
 		return CAPOS_E_BAD_ARGUMENT; /* it would never complete */
+	if (p->state == PROCESS_EXITED) {
+		capos_ProcessHandle_wait_Results_set_exitCode(results, p->exit_code);
+		return CAPOS_OK;
+	}
 	return process_wait_exit(p, c->caller, c->user_data, c->buf, c->buf_cap);
 }
 
