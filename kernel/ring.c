@@ -79,8 +79,7 @@ static int fetch_params(struct process *p, const struct capos_sqe *sqe, uint64_t
 		void *copy = sqe->params_len <= SMALL_BYTES ? small : (*params = kmalloc(sqe->params_len));
 		if (!copy)
 			return CAPOS_E_NO_MEMORY;
-		if (!aspace_copy_in(&p->as, copy, sqe->buf, sqe->params_len))
-			return CAPOS_E_FAULT;
+		aspace_read_checked(&p->as, copy, sqe->buf, sqe->params_len);
 		bytes = copy;
 		len = sqe->params_len;
 	}
@@ -105,8 +104,11 @@ static int do_call(struct process *p, const struct capos_sqe *sqe, uint32_t *new
 	if (m->results_bytes && sqe->buf_cap < m->results_bytes)
 		return CAPOS_E_TOO_BIG;
 	/* Results are written after the object acted, so the whole results
-	 * buffer must be writable before it does. */
-	if (sqe->buf_cap && !aspace_accessible(&p->as, sqe->buf, sqe->buf_cap, true))
+	 * buffer must be writable before it does; params beyond it need only
+	 * be readable. Checked once here, copied without a second check. */
+	if ((sqe->buf_cap && !aspace_accessible(&p->as, sqe->buf, sqe->buf_cap, true)) ||
+	    (sqe->params_len > sqe->buf_cap &&
+	     !aspace_accessible(&p->as, sqe->buf + sqe->buf_cap, sqe->params_len - sqe->buf_cap, false)))
 		return CAPOS_E_FAULT;
 	uint64_t small_params[SMALL_BYTES / 8], small_results[SMALL_BYTES / 8];
 	struct capnp_msg msg;
@@ -136,7 +138,7 @@ static int do_call(struct process *p, const struct capos_sqe *sqe, uint32_t *new
 			KASSERT(!m->results_bytes, "fixed-size results fit the size checked before the call");
 			r = CAPOS_E_TOO_BIG;
 		} else {
-			KASSERT(aspace_copy_out(&p->as, sqe->buf, arena, out), "the results buffer was checked writable");
+			aspace_write_checked(&p->as, sqe->buf, arena, out);
 			r = (int)out;
 			*new_cap = c.new_cap;
 			*work += (uint32_t)(out / 8);

@@ -103,11 +103,21 @@ static void copy_pages(const struct aspace *as, uint64_t va, void *k, size_t len
 	}
 }
 
+void aspace_read_checked(const struct aspace *as, void *dst, uint64_t src, size_t len)
+{
+	copy_pages(as, src, dst, len, false);
+}
+
+void aspace_write_checked(const struct aspace *as, uint64_t dst, const void *src, size_t len)
+{
+	copy_pages(as, dst, (void *)src, len, true);
+}
+
 bool aspace_copy_in(const struct aspace *as, void *dst, uint64_t src, size_t len)
 {
 	if (!aspace_accessible(as, src, len, false))
 		return false;
-	copy_pages(as, src, dst, len, false);
+	aspace_read_checked(as, dst, src, len);
 	return true;
 }
 
@@ -115,6 +125,6 @@ bool aspace_copy_out(const struct aspace *as, uint64_t dst, const void *src, siz
 {
 	if (!aspace_accessible(as, dst, len, true))
 		return false;
-	copy_pages(as, dst, (void *)src, len, true);
+	aspace_write_checked(as, dst, src, len);
 	return true;
 }

@@ -45,4 +45,10 @@ bool aspace_accessible(const struct aspace *as, uint64_t va, size_t len, bool wr
 bool aspace_copy_in(const struct aspace *as, void *dst, uint64_t src, size_t len);
 bool aspace_copy_out(const struct aspace *as, uint64_t dst, const void *src, size_t len);
 
+/* The same copies for a range the caller has already checked with
+ * aspace_accessible (writable for read_checked's source too is fine): no
+ * second check, cannot fail. */
+void aspace_read_checked(const struct aspace *as, void *dst, uint64_t src, size_t len);
+void aspace_write_checked(const struct aspace *as, uint64_t dst, const void *src, size_t len);
+
 #endif
