@@ -690,37 +690,6 @@ static void batch(void)
 	drain();
 }
 
-/* The heap's high-water mark is set before the ledger is first read: our
- * most children at once, and the largest params and results of one call. */
-static void warm_up(void)
-{
-	for (uint32_t i = 0; i < max_children; i++) {
-		memset(&splan, 0, sizeof splan);
-		splan.name_len = (uint32_t)fmt_snprintf(splan.name, sizeof splan.name, "warm-up-%u", i);
-		splan.bin = i ? BIN_SLEEPER : BIN_SPINNER;
-		splan.binary_len = (uint32_t)strlen(bin_name[splan.bin]);
-		memcpy(splan.binary, bin_name[splan.bin], splan.binary_len);
-		splan.kmem = CHAOS_DEFAULT_QUOTA + 512 * 1024;
-		plan.sp = &splan;
-		explicit_call(K_SPAWNER, capos_ProcessSpawner_spawn_ORDINAL, entry_id[ENTRY_SPAWNER], false);
-		drain();
-	}
-	struct op *o = op_new();
-	plan.sqe = (struct capos_sqe){ .opcode = CAPOS_OP_CALL, .cap = slot_of_kind(K_BOOTPKG),
-		                       .interface_id = capos_BootPackage_ID, .method = capos_BootPackage_list_ORDINAL,
-		                       .buf = (uint64_t)(uintptr_t)bigbuf, .params_len = CAPOS_CALL_MAX_PARAMS,
-		                       .buf_cap = BIG_BYTES };
-	o->bufkind = BK_BIG, o->big = big_busy = true;
-	plan.readable = plan.writable = BIG_BYTES;
-	plan.pclass = P_PADDED;
-	build_params(&plan, K_BOOTPKG, capos_BootPackage_list_ORDINAL, bigbuf, BIG_BYTES);
-	for (uint32_t i = 2; i < CAPOS_CALL_MAX_PARAMS / 8; i++)
-		bigbuf[i] = rnd();
-	submit_plan(o, &plan);
-	drain();
-	release_everything(true);
-}
-
 static void run(void)
 {
 	uint64_t next_phase = 100 + below(300), next_checkpoint = is_sub ? ~0ull : total / 8;
@@ -929,11 +898,8 @@ int main(void)
 	       (unsigned long long)total);
 	model_table_init();
 	model_bootstrap();
-	struct ledger before = read_ledger(0), after = { 0 };
 	learn_boot_package();
-	if (!is_sub && !aborted)
-		warm_up();
-	before = read_ledger(0);
+	struct ledger before = read_ledger(0), after = { 0 };
 	kmem_base = before.kmem;
 	kmem_base_known = before.ok;
 	if (!aborted)

@@ -18,7 +18,6 @@ int main(void)
 	capos_ProcessHandle sibling, hog;
 	CHECK(demo_spawn(spawner, "spinner", &sibling) == CAPOS_OK, "a sibling spinner runs");
 	int64_t code = -1;
-	CHECK(demo_run(spawner, "exit0", 0, 0, 0, 0, 0, &code) == CAPOS_OK, "a warm-up child");
 	struct demo_ledger before = demo_ledger(frames);
 	struct rt_grant g[3] = {
 		{ "console", console, capos_Console_ID, 0, capos_rightsAll },

@@ -60,7 +60,6 @@ int main(void)
 	spawner = RT_CAP(capos_ProcessSpawner, "spawner");
 	frames = RT_CAP(capos_FrameAllocator, "frames");
 	uint64_t total, free_before, free_after;
-	CHECK(spawn_and_reap(), "a warm-up child (the kernel heap grows once)");
 	CHECK(free_frames(&total, &free_before) == CAPOS_OK, "free frames before: %llu of %llu",
 	      (unsigned long long)free_before, (unsigned long long)total);
 	enum { CHILDREN = 1000 };
