@@ -138,7 +138,7 @@ void arch_timer_init(uint32_t hz, const char *device)
 	if (cpu_features.lapic)
 		apic_enable();
 	if (!clock_calibrate(cpu_features.lapic ? apic_timer_now : 0, &rates))
-		boot_fail("timer: nothing to measure the clocks against: no PIT answers and CPUID has no crystal clock");
+		boot_fail("timer: nothing to measure the clocks against: no PIT answers, CPUID has no crystal clock and the RTC does not tick");
 	if (cpu_features.lapic)
 		kprintf("timer: TSC at %llu kHz, APIC timer at %llu kHz (divide by 16), measured against %s\n",
 		        (unsigned long long)rates.tsc_hz / 1000, (unsigned long long)rates.apic_hz / 1000, rates.source);
