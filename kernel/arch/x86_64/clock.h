@@ -14,8 +14,8 @@ struct clock_rates {
 
 /* Measures the TSC and, given a reader of the APIC timer's current count
  * (counting down from a large initial count, at divide-by-16), the APIC
- * timer. Returns false when there is nothing to measure against: no PIT and
- * no crystal clock in CPUID. Interrupts must be off. */
+ * timer. Returns false when there is nothing to measure against: no PIT,
+ * no crystal clock in CPUID and no ticking RTC. Interrupts must be off. */
 bool clock_calibrate(uint32_t (*apic_now)(void), struct clock_rates *out);
 
 /* The TSC's rate once clock_calibrate succeeded (0 before). */
