@@ -94,6 +94,8 @@ static void check_boot_package(const struct boot_info *bi)
 	if (bi->module_count != 1)
 		boot_fail("expected exactly one boot module (the boot package), got %u", bi->module_count);
 	int err = boot_package_init(phys_to_virt(bi->module_phys), bi->module_len);
+	if (err == BOOT_PACKAGE_NO_MEMORY)
+		boot_fail("out of memory indexing the boot package (%llu bytes)", (unsigned long long)bi->module_len);
 	if (err != TAR_OK)
 		boot_fail("the boot module is not a USTAR archive (%llu bytes): %s", (unsigned long long)bi->module_len,
 		          tar_strerror(err));
@@ -119,12 +121,11 @@ static uint32_t split_args(char *args, uint32_t *len)
 /* The kernel starts only init, with fixed bootstrap authority. */
 static void start_init(struct boot_options *o)
 {
-	const void *elf;
-	uint64_t len;
-	if (!boot_package_find(INIT_BINARY, &elf, &len))
+	const struct boot_file *elf = boot_package_find(INIT_BINARY);
+	if (!elf)
 		boot_fail("the boot package has no '%s'", INIT_BINARY);
-	struct elf_image img;
-	int err = elf_parse(elf, len, USER_MIN, USER_TLS_VA, &img);
+	const struct elf_image *img;
+	int err = boot_package_elf(elf, &img);
 	if (err != ELF_OK)
 		boot_fail("'%s' is not a valid ELF executable: %s", INIT_BINARY, elf_strerror(err));
 	const struct process_grant grants[] = {
@@ -140,7 +141,7 @@ static void start_init(struct boot_options *o)
 	kmem_init_root(free_bytes);
 	uint32_t args_len, argc = split_args(o->init_args, &args_len);
 	struct spawn_spec spec = {
-		.name = INIT_BINARY, .elf = elf, .img = &img, .grants = grants,
+		.name = INIT_BINARY, .elf = elf->data, .img = img, .grants = grants,
 		.ngrants = sizeof grants / sizeof grants[0], .args = o->init_args, .args_len = args_len, .argc = argc,
 		.parent_kmem = kmem_root(), .kmem_limit = free_bytes - free_bytes / 8,
 	};

@@ -6,56 +6,78 @@
 #include "capos/capos.capnp.h"
 #include "include/capos/ring.h"
 #include "kernel/cap/kobject.h"
+#include "kernel/mem/aspace.h"
+#include "kernel/mem/kheap.h"
+#include "kernel/process.h"
 #include "lib/mem.h"
 #include "lib/tar.h"
 
 #define MANIFEST_NAME "manifest.bin"
-#define NAME_MAX_BYTES 256
 
-static const void *archive;
-static uint64_t archive_len;
+static struct boot_file *files;
+static uint32_t nfiles;
 
 int boot_package_init(const void *a, uint64_t len)
 {
-	uint32_t count;
-	int err = tar_validate(a, len, &count);
+	uint32_t members;
+	int err = tar_validate(a, len, &members);
 	if (err != TAR_OK)
 		return err;
-	archive = a;
-	archive_len = len;
+	files = kzalloc((members ? members : 1) * sizeof(*files));
+	if (!files)
+		return BOOT_PACKAGE_NO_MEMORY;
+	size_t off = 0;
+	struct tar_entry e;
+	while (tar_next(a, len, &off, &e) == TAR_OK) {
+		if (e.type == '5')
+			continue;
+		struct boot_file *f = &files[nfiles++];
+		memcpy(f->name, e.name, sizeof f->name);
+		f->data = e.data;
+		f->size = e.size;
+	}
 	return TAR_OK;
 }
 
-bool boot_package_find(const char *name, const void **data, uint64_t *len)
+const struct boot_file *boot_package_find(const char *name)
 {
-	struct tar_entry e;
-	if (!archive || tar_find(archive, archive_len, name, &e) != TAR_OK)
-		return false;
-	*data = e.data;
-	*len = e.size;
-	return true;
+	for (uint32_t i = 0; i < nfiles; i++)
+		if (!strcmp(files[i].name, name))
+			return &files[i];
+	return 0;
+}
+
+int boot_package_elf(const struct boot_file *f, const struct elf_image **img)
+{
+	struct boot_file *w = &files[f - files]; /* the index is the package's own */
+	if (!w->elf_parsed) {
+		w->elf_err = elf_parse(w->data, w->size, USER_MIN, USER_TLS_VA, &w->elf);
+		w->elf_parsed = true;
+	}
+	*img = &w->elf;
+	return w->elf_err;
 }
 
 /* Finds the file a Text parameter names. */
-static int find_named(struct capnp_call *call, struct capnp_text t, const void **data, uint64_t *size)
+static int find_named(struct capnp_call *call, struct capnp_text t, const struct boot_file **f)
 {
-	char name[NAME_MAX_BYTES];
+	char name[TAR_NAME_MAX];
 	if (capnp_msg_error(call->params))
 		return CAPOS_E_BAD_MESSAGE;
 	if (!call_text(t, name, sizeof name))
 		return CAPOS_E_BAD_ARGUMENT;
-	return boot_package_find(name, data, size) ? CAPOS_OK : CAPOS_E_NOT_FOUND;
+	*f = boot_package_find(name);
+	return *f ? CAPOS_OK : CAPOS_E_NOT_FOUND;
 }
 
 static int bp_manifest(void *self, struct capnp_call *call, capos_BootPackage_manifest_Params params,
                        capos_BootPackage_manifest_Results_builder results)
 {
 	(void)self, (void)call, (void)params;
-	const void *data;
-	uint64_t size;
-	if (!boot_package_find(MANIFEST_NAME, &data, &size))
+	const struct boot_file *f = boot_package_find(MANIFEST_NAME);
+	if (!f)
 		return CAPOS_E_NOT_FOUND;
-	capos_BootPackage_manifest_Results_set_manifest(results, data, size);
+	capos_BootPackage_manifest_Results_set_manifest(results, f->data, f->size);
 	return CAPOS_OK;
 }
 
@@ -63,16 +85,9 @@ static int bp_list(void *self, struct capnp_call *call, capos_BootPackage_list_P
                    capos_BootPackage_list_Results_builder results)
 {
 	(void)self, (void)call, (void)params;
-	uint32_t n = 0;
-	size_t off = 0;
-	struct tar_entry e;
-	while (tar_next(archive, archive_len, &off, &e) == TAR_OK)
-		n += e.type != '5';
-	struct capnp_lb names = capos_BootPackage_list_Results_init_names(results, n);
-	off = 0;
-	for (uint32_t i = 0; i < n && tar_next(archive, archive_len, &off, &e) == TAR_OK;)
-		if (e.type != '5')
-			capnp_pb_set_text(capnp_lb_ptr(names, i++), e.name, strlen(e.name));
+	struct capnp_lb names = capos_BootPackage_list_Results_init_names(results, nfiles);
+	for (uint32_t i = 0; i < nfiles; i++)
+		capnp_pb_set_text(capnp_lb_ptr(names, i), files[i].name, strlen(files[i].name));
 	return CAPOS_OK;
 }
 
@@ -80,11 +95,10 @@ static int bp_stat(void *self, struct capnp_call *call, capos_BootPackage_stat_P
                    capos_BootPackage_stat_Results_builder results)
 {
 	(void)self;
-	const void *data;
-	uint64_t size;
-	int err = find_named(call, capos_BootPackage_stat_Params_get_name(params), &data, &size);
+	const struct boot_file *f;
+	int err = find_named(call, capos_BootPackage_stat_Params_get_name(params), &f);
 	if (!err)
-		capos_BootPackage_stat_Results_set_size(results, size);
+		capos_BootPackage_stat_Results_set_size(results, f->size);
 	return err;
 }
 
@@ -92,18 +106,17 @@ static int bp_read(void *self, struct capnp_call *call, capos_BootPackage_read_P
                    capos_BootPackage_read_Results_builder results)
 {
 	(void)self;
-	const void *data;
-	uint64_t size;
-	int err = find_named(call, capos_BootPackage_read_Params_get_name(params), &data, &size);
+	const struct boot_file *f;
+	int err = find_named(call, capos_BootPackage_read_Params_get_name(params), &f);
 	if (err)
 		return err;
 	uint64_t offset = capos_BootPackage_read_Params_get_offset(params);
-	if (offset > size)
+	if (offset > f->size)
 		return CAPOS_E_BAD_ARGUMENT;
 	uint64_t n = capos_BootPackage_read_Params_get_length(params);
-	if (n > size - offset)
-		n = size - offset;
-	capos_BootPackage_read_Results_set_data(results, (const uint8_t *)data + offset, n);
+	if (n > f->size - offset)
+		n = f->size - offset;
+	capos_BootPackage_read_Results_set_data(results, (const uint8_t *)f->data + offset, n);
 	return CAPOS_OK;
 }
 

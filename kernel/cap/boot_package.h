@@ -1,17 +1,39 @@
 /* The boot package: the USTAR archive the loader handed over as the one boot
- * module. Read-only; the BootPackage capability and the spawner read it. */
+ * module. Read-only; the BootPackage capability and the spawner read it.
+ * The archive is validated once at boot and indexed then, so looking a file
+ * up never walks (or re-checksums) the archive again. */
 #ifndef CAPOS_KERNEL_CAP_BOOT_PACKAGE_H
 #define CAPOS_KERNEL_CAP_BOOT_PACKAGE_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Validates the archive (every header) and keeps it. Returns TAR_OK, or the
- * first enum tar_err met (tar_strerror names it) if it is not a well-formed
- * USTAR archive of the member types the kernel reads. */
+#include "lib/elf.h"
+#include "lib/tar.h"
+
+/* One regular file of the package. */
+struct boot_file {
+	char name[TAR_NAME_MAX];
+	const void *data;
+	uint64_t size;
+	bool elf_parsed;      /* elf and elf_err are valid */
+	int elf_err;          /* ELF_OK or why the file is not an acceptable ELF */
+	struct elf_image elf; /* parsed on first use */
+};
+
+/* boot_package_init's answer when the kernel heap cannot hold the index. */
+#define BOOT_PACKAGE_NO_MEMORY 1
+
+/* Validates the archive (every header) and indexes its files. Returns
+ * TAR_OK, the first enum tar_err met (tar_strerror names it) if it is not a
+ * well-formed USTAR archive of the member types the kernel reads, or
+ * BOOT_PACKAGE_NO_MEMORY. */
 int boot_package_init(const void *archive, uint64_t len);
 
-/* Finds a regular file; true and *data / *len if present. */
-bool boot_package_find(const char *name, const void **data, uint64_t *len);
+/* The regular file called name, or NULL. */
+const struct boot_file *boot_package_find(const char *name);
+
+/* f parsed as a user ELF executable, once: ELF_OK with *img, or the error. */
+int boot_package_elf(const struct boot_file *f, const struct elf_image **img);
 
 #endif

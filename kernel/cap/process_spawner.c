@@ -2,9 +2,8 @@
  * granting them capabilities taken from the caller's own table — possibly
  * narrowed (fewer rights) or badged, never widened, and never re-badged
  * (badges are write-once). The child's kernel-memory quota is carved out of
- * the caller's. The first ELF_CACHE_SIZE binaries are parsed once and the
- * parsed image backs every process made from them; others are parsed at
- * each spawn. */
+ * the caller's. Each binary is parsed once (boot_package_elf) and the
+ * parsed image backs every process made from it. */
 #include "capos/capos.capnp.h"
 #include "include/capos/capset.h"
 #include "include/capos/ring.h"
@@ -16,39 +15,6 @@
 #include "kernel/process.h"
 #include "lib/elf.h"
 #include "lib/mem.h"
-
-#define ELF_CACHE_SIZE 32
-
-struct elf_cache_entry {
-	const void *data;
-	struct elf_image img;
-	int err;
-};
-
-static struct elf_cache_entry elf_cache[ELF_CACHE_SIZE];
-static uint32_t elf_cached;
-
-/* The parsed image of the binary at data: from the cache, parsed into the
- * cache while it has room, or parsed into *scratch. Returns ELF_OK or the
- * parse error. */
-static int parsed_image(const void *data, uint64_t len, struct elf_image *scratch, const struct elf_image **img)
-{
-	for (uint32_t i = 0; i < elf_cached; i++) {
-		if (elf_cache[i].data == data) {
-			*img = &elf_cache[i].img;
-			return elf_cache[i].err;
-		}
-	}
-	if (elf_cached == ELF_CACHE_SIZE) {
-		*img = scratch;
-		return elf_parse(data, len, USER_MIN, USER_TLS_VA, scratch);
-	}
-	struct elf_cache_entry *e = &elf_cache[elf_cached++];
-	e->data = data;
-	e->err = elf_parse(data, len, USER_MIN, USER_TLS_VA, &e->img);
-	*img = &e->img;
-	return e->err;
-}
 
 /* Checks one grant against the caller's table and fills *g. */
 static int check_grant(struct process *caller, capos_SpawnGrant sg, struct process_grant *g)
@@ -107,9 +73,8 @@ static int pack_args(struct capnp_list args, char *buf, uint32_t *len)
 struct spawn_request {
 	char name[PROCESS_NAME_MAX];
 	char binary[128];
-	const void *elf;
+	const struct boot_file *binary_file;
 	const struct elf_image *img;
-	struct elf_image scratch;   /* the parsed image when the cache is full */
 	uint64_t kmem_limit;
 	struct process_grant grants[CAPOS_CAPSET_MAX];
 	uint32_t ngrants, argc, args_len;
@@ -138,10 +103,9 @@ static int decode(struct call *c, capos_ProcessSpawner_spawn_Params p, struct sp
 		return CAPOS_E_TABLE_FULL; /* no slot for the handle */
 	if (!kmem_room(c->caller->kmem, rq->kmem_limit))
 		return CAPOS_E_LIMIT_EXCEEDED;
-	uint64_t len;
-	if (!boot_package_find(rq->binary, &rq->elf, &len))
+	if (!(rq->binary_file = boot_package_find(rq->binary)))
 		return CAPOS_E_NOT_FOUND;
-	if (parsed_image(rq->elf, len, &rq->scratch, &rq->img) != ELF_OK)
+	if (boot_package_elf(rq->binary_file, &rq->img) != ELF_OK)
 		return CAPOS_E_BAD_ELF;
 	int err = check_grants(c->caller, grants, rq->grants, rq->ngrants);
 	if (!err)
@@ -156,7 +120,7 @@ static int decode(struct call *c, capos_ProcessSpawner_spawn_Params p, struct sp
 static int spawn(struct call *c, const struct spawn_request *rq, capos_ProcessSpawner_spawn_Results_builder r)
 {
 	struct spawn_spec spec = {
-		.name = rq->name, .elf = rq->elf, .img = rq->img, .grants = rq->grants, .ngrants = rq->ngrants,
+		.name = rq->name, .elf = rq->binary_file->data, .img = rq->img, .grants = rq->grants, .ngrants = rq->ngrants,
 		.args = rq->args, .args_len = rq->args_len, .argc = rq->argc,
 		.parent_kmem = c->caller->kmem, .kmem_limit = rq->kmem_limit,
 	};
