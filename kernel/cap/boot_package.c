@@ -17,26 +17,28 @@
 static struct boot_file *files;
 static uint32_t nfiles;
 
+/* Validates and indexes in one walk of the archive (tar_next checks every
+ * header, as tar_validate would); the index doubles as it grows. */
 int boot_package_init(const void *a, uint64_t len)
 {
-	uint32_t members;
-	int err = tar_validate(a, len, &members);
-	if (err != TAR_OK)
-		return err;
-	files = kzalloc((members ? members : 1) * sizeof(*files));
-	if (!files)
-		return BOOT_PACKAGE_NO_MEMORY;
+	uint32_t cap = 0;
 	size_t off = 0;
 	struct tar_entry e;
-	while (tar_next(a, len, &off, &e) == TAR_OK) {
+	int err;
+	while ((err = tar_next(a, len, &off, &e)) == TAR_OK) {
 		if (e.type == '5')
 			continue;
+		if (nfiles == cap) {
+			struct boot_file *grown = krealloc(files, (cap = cap ? 2 * cap : 32) * sizeof(*files));
+			if (!grown)
+				return BOOT_PACKAGE_NO_MEMORY;
+			files = grown;
+		}
 		struct boot_file *f = &files[nfiles++];
+		*f = (struct boot_file){ .data = e.data, .size = e.size };
 		memcpy(f->name, e.name, sizeof f->name);
-		f->data = e.data;
-		f->size = e.size;
 	}
-	return TAR_OK;
+	return err == TAR_ERR_NOT_FOUND ? TAR_OK : err;
 }
 
 const struct boot_file *boot_package_find(const char *name)

@@ -108,6 +108,7 @@ void *kzalloc(size_t size)
 }
 
 void kfree(void *p) { heap_free(&heap, p); }
+void *krealloc(void *p, size_t size) { return heap_realloc(&heap, p, size); }
 struct heap_stats kheap_stats(void) { return heap.stats; }
 uint64_t kheap_frames(void) { return heap.stats.committed_bytes / PAGE_SIZE; }
 bool kheap_check(void) { return heap_check(&heap); }

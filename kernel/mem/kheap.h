@@ -14,6 +14,9 @@ void kheap_init(void);
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void kfree(void *p);
+/* Resizes p (NULL: allocates), keeping its contents; NULL (p untouched) when
+ * out of memory. */
+void *krealloc(void *p, size_t size);
 
 struct heap_stats kheap_stats(void);
 /* Frames the heap holds now (the frame ledger's kernel-heap share). */
