@@ -219,7 +219,8 @@ static struct expect predict(struct op *o, const struct plan *p)
 	o->cat = C_NOP;
 	if (q->opcode > CAPOS_OP_RELEASE)
 		return o->cat = C_BAD_OPCODE, exp_err(CAPOS_E_BAD_OPCODE);
-	if (q->flags)
+	bool carries = q->opcode == CAPOS_OP_CALL || q->opcode == CAPOS_OP_RETURN;
+	if ((q->flags & ~CAPOS_SQE_FLAGS_VALID) || (q->flags && !carries))
 		return o->cat = C_BAD_FLAGS, exp_err(CAPOS_E_BAD_FLAGS);
 	if (q->opcode == CAPOS_OP_NOP)
 		return exp_ok(0);
@@ -239,15 +240,18 @@ static struct expect predict(struct op *o, const struct plan *p)
 		model_release(s);
 		return exp_ok(0);
 	}
-	if (q->opcode != CAPOS_OP_CALL) {
-		o->cat = C_RECV_RETURN;
-		return (e = model_resolve(q->cap, &s)) ? exp_err(e) : exp_err(CAPOS_E_NOT_SUPPORTED);
-	}
-	if (q->params_len > CAPOS_CALL_MAX_PARAMS || (q->params_len & 7) || q->buf_cap > CAPOS_CALL_MAX_RESULTS)
+	if (q->params_len > CAPOS_CALL_MAX_PARAMS || (q->params_len & 7) || q->buf_cap > CAPOS_CALL_MAX_RESULTS ||
+	    (q->opcode == CAPOS_OP_RECV && q->params_len) ||
+	    (q->flags && (q->params_len < sizeof(struct capos_transfer) ||
+	                  (q->opcode == CAPOS_OP_CALL && q->buf_cap < sizeof(struct capos_transfer)))))
 		return o->cat = C_BAD_LENGTH, exp_err(CAPOS_E_BAD_LENGTH);
 	uint64_t span = q->params_len > q->buf_cap ? q->params_len : q->buf_cap;
 	if (span && (q->buf < CHAOS_USER_LOW || q->buf > CHAOS_USER_HIGH || span > CHAOS_USER_HIGH - q->buf))
 		return o->cat = C_FAULT, exp_err(CAPOS_E_FAULT);
+	if (q->opcode != CAPOS_OP_CALL) { /* no endpoint, notification or reply among chaos's capabilities */
+		o->cat = C_RECV_RETURN;
+		return (e = model_resolve(q->cap, &s)) ? exp_err(e) : exp_err(CAPOS_E_NOT_SUPPORTED);
+	}
 	if ((e = model_resolve(q->cap, &s)))
 		return o->cat = C_BAD_CAP, exp_err(e);
 	const struct capnp_interface *ifc = kind_ifc[s->kind];

@@ -251,6 +251,34 @@ static void cancel_my_waits(struct process *dead)
 		waiter_remove(dead->my_waits);
 }
 
+void process_pending_add(struct process *p, struct pending_op *op)
+{
+	if ((op->next = p->pending))
+		p->pending->prev = &op->next;
+	op->prev = &p->pending;
+	p->pending = op;
+}
+
+void process_pending_remove(struct pending_op *op)
+{
+	if (!op->prev)
+		return;
+	if ((*op->prev = op->next))
+		op->next->prev = op->prev;
+	op->next = 0;
+	op->prev = 0;
+}
+
+/* The operations a dying process left pending will never complete. */
+static void cancel_pending(struct process *dead)
+{
+	while (dead->pending) {
+		struct pending_op *op = dead->pending;
+		op->cancel(op);
+		KASSERT(dead->pending != op, "cancel takes the operation off the list");
+	}
+}
+
 /* Sends each exit waiter its completion (results: exitCode). */
 static void answer_waiters(struct process *p)
 {
@@ -283,6 +311,7 @@ void process_exit(struct process *p, int64_t code)
 		doom_everyone();
 	}
 	cancel_my_waits(p);
+	cancel_pending(p);
 	answer_waiters(p);
 	release_all_caps(p);
 	for (struct thread *t = p->threads, *next; t; t = next) {

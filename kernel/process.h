@@ -51,6 +51,16 @@ struct process_grant {
 	uint64_t badge;
 };
 
+/* An operation of a process that completes later and holds kernel state
+ * elsewhere (a RECV posted on an endpoint or a notification): on the
+ * process's list, so its exit cancels each one. cancel unlinks the
+ * operation (process_pending_remove) and frees what it holds; no
+ * completion is posted for it. */
+struct pending_op {
+	struct pending_op *next, **prev;
+	void (*cancel)(struct pending_op *op);
+};
+
 /* Process lifetime: a process runs until it exits, faults, is killed, or
  * the last capability to it (its ProcessHandles) is released — then it is
  * killed, so no process can outlive everyone able to stop it. The struct
@@ -70,6 +80,7 @@ struct process {
 	struct thread *threads;
 	struct exit_waiter *waiters;  /* waits for this process's exit */
 	struct exit_waiter *my_waits; /* waits this process is making */
+	struct pending_op *pending; /* its RECVs posted on objects */
 	struct process *all_next;   /* every live process */
 	struct process *doomed_next;
 	uint64_t *frame_grants;     /* FrameAllocator grants (physical), reclaimed at exit */
@@ -113,6 +124,10 @@ uint32_t process_live_count(void);
  * account cannot pay for the record. */
 int process_wait_exit(struct process *p, struct process *waiter, uint64_t user_data, uint64_t buf,
                       uint64_t buf_cap);
+
+/* Puts op on p's list of pending operations / takes it off (idempotent). */
+void process_pending_add(struct process *p, struct pending_op *op);
+void process_pending_remove(struct pending_op *op);
 
 /* Marks p to be killed at the next process_reap (its last handle went, or
  * init ended). No effect on a process that exited or is already doomed. */

@@ -14,6 +14,7 @@
 #include "include/capos/syscall.h"
 
 #include "capos/capos.capnp.h"
+#include "kernel/ipc.h"
 #include "kernel/log.h"
 #include "kernel/mem/kheap.h"
 #include "kernel/process.h"
@@ -160,13 +161,26 @@ static int do_release(struct process *p, const struct capos_sqe *sqe)
 	return CAPOS_OK;
 }
 
-/* RECV and RETURN serve Endpoints, which do not exist yet: the capability
- * is checked like any other, then the operation is refused. */
-static int do_endpoint_op(struct process *p, const struct capos_sqe *sqe)
+/* RECV: the object decides (endpoints serve calls, notifications deliver
+ * bits); objects that cannot be received on refuse it. */
+static int do_recv(struct process *p, const struct capos_sqe *sqe, uint32_t *new_cap)
 {
 	struct cap_slot *slot;
 	int err = cap_table_get(&p->caps, sqe->cap, &slot);
-	return err ? cap_error(err) : CAPOS_E_NOT_SUPPORTED;
+	if (err)
+		return cap_error(err);
+	struct kobject *o = slot->object;
+	return o->ops->recv ? o->ops->recv(o, p, slot, sqe, new_cap) : CAPOS_E_NOT_SUPPORTED;
+}
+
+/* RETURN: only through a reply capability. */
+static int do_return(struct process *p, const struct capos_sqe *sqe)
+{
+	struct cap_slot *slot;
+	int err = cap_table_get(&p->caps, sqe->cap, &slot);
+	if (err)
+		return cap_error(err);
+	return slot->interface_id == capos_Reply_ID ? ipc_return(p, sqe) : CAPOS_E_NOT_SUPPORTED;
 }
 
 /* Runs one submission taken from the SQ (it holds a CQ credit). */
@@ -185,8 +199,10 @@ static void submit(struct process *p, const struct capos_sqe *sqe, uint32_t *wor
 			r = do_release(p, sqe);
 			break;
 		case CAPOS_OP_RECV:
+			r = do_recv(p, sqe, &new_cap);
+			break;
 		case CAPOS_OP_RETURN:
-			r = do_endpoint_op(p, sqe);
+			r = do_return(p, sqe);
 			break;
 		}
 	}

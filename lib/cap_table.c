@@ -22,6 +22,7 @@ void cap_table_init(struct cap_table *t, struct cap_slot *storage, uint32_t capa
 	t->slots = storage;
 	t->capacity = capacity;
 	t->live = 0;
+	t->retired = 0;
 	t->free_hint = capacity;
 	for (uint32_t i = capacity; i-- > 0;) {
 		storage[i] = (struct cap_slot){ .generation = 1, .state = CAP_SLOT_FREE };
@@ -110,8 +111,10 @@ static void empty_slot(struct cap_table *t, struct cap_slot *s, struct cap_slot 
 		*removed = *s;
 	*s = (struct cap_slot){ .state = CAP_SLOT_FREE };
 	t->live--;
-	if (gen == GEN_MAX)
+	if (gen == GEN_MAX) {
+		t->retired++;
 		return; /* generation 0: retired, on no list */
+	}
 	s->generation = (uint16_t)(gen + 1);
 	push_free(t, (uint32_t)(s - t->slots));
 }
@@ -199,6 +202,8 @@ cap_id cap_table_id_at(const struct cap_table *t, uint32_t index)
 		return CAP_ID_NONE;
 	return cap_id_make(t->slots[index].generation, index);
 }
+
+uint32_t cap_table_free(const struct cap_table *t) { return t->capacity - t->live - t->retired; }
 
 bool cap_table_full(const struct cap_table *t) { return t->free_hint >= t->capacity; }
 

@@ -66,6 +66,7 @@ struct cap_table {
 	struct cap_slot *slots;
 	uint32_t capacity;  /* <= CAP_TABLE_MAX_CAPACITY */
 	uint32_t live;      /* LIVE + RESERVED slots */
+	uint32_t retired;   /* slots whose generations ran out */
 	uint32_t free_hint; /* head of the free list; capacity when it is empty */
 };
 
@@ -125,6 +126,9 @@ int cap_table_next(const struct cap_table *t, uint32_t *cursor);
 /* The id of the occupied slot at index, or CAP_ID_NONE if it is free or out
  * of range (for iteration with cap_table_next, e.g. at process exit). */
 cap_id cap_table_id_at(const struct cap_table *t, uint32_t index);
+
+/* Free slots: how many cap_table_insert calls in a row would succeed. */
+uint32_t cap_table_free(const struct cap_table *t);
 
 /* True when cap_table_insert would fail with CAP_ERR_FULL. */
 bool cap_table_full(const struct cap_table *t);

@@ -26,6 +26,8 @@ static const char *const names[] = {
 	NAME(CAPOS_E_WRONG_INTERFACE),
 	NAME(CAPOS_E_LIMIT_EXCEEDED),
 	NAME(CAPOS_E_RESERVED_CAP),
+	NAME(CAPOS_E_DISCONNECTED),
+	NAME(CAPOS_E_QUEUE_FULL),
 };
 
 const char *capos_strerror(int err)

@@ -79,18 +79,54 @@ interface VirtualMemory {
 }
 
 interface Endpoint {
-  # An IPC rendezvous. A CALL on an endpoint capability is delivered to the
-  # process blocked in RECV on it, with the caller's badge; RETURN answers
-  # it. Those are ring operations: the method ordinals and params of a
-  # forwarded call belong to the interface the server implements.
-  const rightCall :UInt32 = 1;
-  const rightServe :UInt32 = 2;
+  # An IPC rendezvous serving one interface of this schema, named when the
+  # endpoint is made (ObjectFactory.endpoint). This capability is its serve
+  # facet: RECV submissions on it receive calls, and it mints client
+  # capabilities. A client capability carries the served interface's id and
+  # rights, so the served interface's generated client calls it exactly as
+  # it would call a kernel object; a CALL on it is delivered to a RECV with
+  # the client's badge, and answered by RETURN through a one-shot reply
+  # capability (include/capos/ring.h, docs/ipc.md).
+  const rightServe :UInt32 = 1;
+  const rightMint :UInt32 = 2;
+
+  mint @0 (badge :UInt64, rights :UInt32) -> (client :Capability) $needs(.Endpoint.rightMint);
+  # A client capability with the given badge and at most the given rights
+  # of the served interface. Badges are write-once: a badged serve
+  # capability mints only its own badge (or 0: keep it).
+}
+
+interface Reply {
+  # A one-shot answer to one received call: a RECV creates it in the
+  # server's table, a RETURN uses it up. It has no methods.
+}
+
+interface ObjectFactory {
+  # Makes IPC objects, charged to the caller's kernel-memory quota.
+  const rightEndpoint :UInt32 = 1;
+  const rightNotification :UInt32 = 2;
+
+  endpoint @0 (interfaceId :UInt64, queueLimit :UInt32) -> (endpoint :Endpoint)
+      $needs(.ObjectFactory.rightEndpoint);
+  # An endpoint serving interfaceId (an interface of this schema, not
+  # Endpoint or Reply). queueLimit: calls that may wait for a RECV at once
+  # (0: the default, 64); a CALL past it fails QUEUE_FULL.
+  notification @1 () -> (notification :Notification) $needs(.ObjectFactory.rightNotification);
+  # A notification with no bits set.
+}
+
+interface Notification {
+  # A word of event bits. signal ORs bits in (and the capability's badge);
+  # a RECV on a capability with rightWait completes with the accumulated
+  # bits, clearing them (docs/ipc.md).
+  const rightSignal :UInt32 = 1;
+  const rightWait :UInt32 = 2;
   const rightMint :UInt32 = 4;
 
-  mint @0 (badge :UInt64, rights :UInt32) -> (endpoint :Endpoint) $needs(.Endpoint.rightMint);
-  # A copy of this endpoint that calls with the given badge and at most the
-  # given rights (an attenuated client capability). Badges are write-once:
-  # a badged endpoint cannot be minted with another badge.
+  signal @0 (bits :UInt64) -> () $needs(.Notification.rightSignal);
+  mint @1 (badge :UInt64, rights :UInt32) -> (notification :Notification)
+      $needs(.Notification.rightMint);
+  # A copy with the given badge (write-once) and at most the given rights.
 }
 
 struct SpawnGrant {

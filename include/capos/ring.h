@@ -45,8 +45,11 @@ enum capos_ring_op {
 	CAPOS_OP_RELEASE = 4, /* drop capability `cap` from the table */
 };
 
-/* SQE flags: none are defined yet; any set bit is CAPOS_E_BAD_FLAGS. */
-#define CAPOS_SQE_FLAGS_VALID 0u
+/* SQE flags; any other set bit is CAPOS_E_BAD_FLAGS. */
+#define CAPOS_SQE_TRANSFER 1u /* CALL to an endpoint, RETURN: buf begins with a
+                                 struct capos_transfer (capabilities sent, and
+                                 on a CALL's completion, received) */
+#define CAPOS_SQE_FLAGS_VALID CAPOS_SQE_TRANSFER
 
 /* Largest params message and results buffer a CALL may name. */
 #define CAPOS_CALL_MAX_PARAMS (64u * 1024)
@@ -70,6 +73,56 @@ struct capos_sqe {
 	uint32_t buf_cap;      /* CALL: bytes at buf the results may use */
 };
 _Static_assert(sizeof(struct capos_sqe) == 40, "SQEs are 40 bytes");
+
+/* IPC (docs/ipc.md). A CALL on a client capability of an endpoint is
+ * delivered to a RECV posted on the endpoint's serve capability: the RECV's
+ * buffer receives a struct capos_recv_header, then the params message at
+ * buf + sizeof(struct capos_recv_header); the RECV completes with the bytes
+ * written and the reply capability in cqe.cap. The server answers with a
+ * RETURN: cap = the reply capability (used up by it), buf/params_len = the
+ * results message, interface_id = 0, or a negative CAPOS_E_* code the
+ * caller's CALL completes with instead of results (an exception). The CALL
+ * completes with the bytes of results written to its buf.
+ *
+ * Capabilities travel beside the message: with CAPOS_SQE_TRANSFER, buf
+ * (params_len and buf_cap included) begins with a struct capos_transfer
+ * naming up to CAPOS_TRANSFER_MAX capabilities of the sender to copy or
+ * move, and the message follows it. A move reserves the sender's slot
+ * until the receiver's table has taken the capability; on any failure
+ * nothing moves. Received capabilities are listed, with their interface
+ * ids, in the receiver's transfer block: the RECV header's for a CALL, the
+ * CALL's own block (overwritten) for a RETURN. */
+#define CAPOS_TRANSFER_MAX 4u
+
+enum capos_transfer_mode {
+	CAPOS_TRANSFER_COPY = 0,
+	CAPOS_TRANSFER_MOVE = 1,
+};
+
+struct capos_transfer_cap {
+	uint32_t cap;          /* sent: the sender's CapId; received: the receiver's */
+	uint32_t mode;         /* sent: enum capos_transfer_mode; received: 0 */
+	uint64_t interface_id; /* sent: must match the capability; received: its interface */
+};
+
+struct capos_transfer {
+	uint32_t count;        /* <= CAPOS_TRANSFER_MAX */
+	uint32_t reserved;     /* zero */
+	struct capos_transfer_cap caps[CAPOS_TRANSFER_MAX];
+};
+_Static_assert(sizeof(struct capos_transfer) == 72, "a transfer block is 72 bytes");
+
+struct capos_recv_header {
+	uint64_t badge;        /* the caller's capability's badge */
+	uint64_t interface_id; /* the interface called (the endpoint's) */
+	uint16_t method;
+	uint16_t reserved;
+	uint32_t reply;        /* the one-shot reply capability (also in cqe.cap) */
+	uint32_t params_len;   /* bytes of params message after the header */
+	uint32_t caller_pid;   /* the caller's process id, stamped by the kernel */
+	struct capos_transfer caps; /* capabilities the caller sent */
+};
+_Static_assert(sizeof(struct capos_recv_header) == 104, "a receive header is 104 bytes");
 
 /* A completion. result >= 0: success (for CALL, the bytes of the results
  * message written to buf); result < 0: a CAPOS_E_* error. cap: a capability
@@ -125,6 +178,8 @@ enum capos_error {
 	CAPOS_E_WRONG_INTERFACE = -20, /* the capability does not implement the interface named */
 	CAPOS_E_LIMIT_EXCEEDED = -21, /* a quota of the caller was hit (kernel memory, frames) */
 	CAPOS_E_RESERVED_CAP = -22, /* the capability is held by a pending move */
+	CAPOS_E_DISCONNECTED = -23, /* the server went away (or dropped the call) without answering */
+	CAPOS_E_QUEUE_FULL = -24, /* the endpoint's queue of waiting calls is full */
 };
 
 #endif

@@ -12,12 +12,15 @@ void kobject_put(struct kobject *o)
 		o->ops->destroy(o);
 }
 
-int cap_grant(struct process *p, struct kobject *o, uint32_t rights, uint64_t badge, cap_id *out)
+int cap_grant_as(struct process *p, struct kobject *o, uint64_t interface_id, uint32_t rights, uint64_t badge,
+                 cap_id *out)
 {
-	if (cap_table_insert(&p->caps, o, o->ops->iface->id, rights, badge, out) != CAP_OK)
+	if (cap_table_insert(&p->caps, o, interface_id, rights, badge, out) != CAP_OK)
 		return CAPOS_E_TABLE_FULL;
 	kobject_get(o);
 	o->caps++;
+	if (o->ops->facet)
+		o->ops->facet(o, interface_id, +1);
 	return CAPOS_OK;
 }
 
@@ -25,6 +28,8 @@ void cap_drop(struct cap_slot *removed)
 {
 	struct kobject *o = removed->object;
 	KASSERT(o->caps > 0, "a released slot was counted");
+	if (o->ops->facet)
+		o->ops->facet(o, removed->interface_id, -1);
 	if (--o->caps == 0 && o->ops->last_cap)
 		o->ops->last_cap(o);
 	kobject_put(o);

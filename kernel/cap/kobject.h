@@ -18,6 +18,7 @@
 
 struct process;
 struct kobject;
+struct capos_sqe;
 
 /* One CALL, decoded and checked by the ring before it reaches an object:
  * the capability was looked up, its interface, the method and the rights
@@ -52,6 +53,16 @@ struct kobject_ops {
 	/* The last capability slot holding o was released (NULL: nothing to do). */
 	void (*last_cap)(struct kobject *o);
 	void (*destroy)(struct kobject *o); /* NULL: never destroyed (boot singletons) */
+	/* A RECV submission on a capability slot of o, already looked up (NULL:
+	 * the object cannot be received on, CAPOS_E_NOT_SUPPORTED). Returns the
+	 * completion result (with *new_cap), or CALL_PENDING: the object keeps
+	 * the submission (registered with process_pending_add so p's exit
+	 * cancels it) and completes it later with ring_complete_later. */
+	int (*recv)(struct kobject *o, struct process *p, const struct cap_slot *slot,
+	            const struct capos_sqe *sqe, cap_id *new_cap);
+	/* A slot holding o as interface_id was added (delta +1) or dropped (-1),
+	 * for objects whose facets count separately (NULL: not told). */
+	void (*facet)(struct kobject *o, uint64_t interface_id, int delta);
 };
 
 /* A kernel object. refs counts every reference (capability slots and the
@@ -74,9 +85,16 @@ static inline struct kobject *kobject_get(struct kobject *o)
 
 void kobject_put(struct kobject *o);
 
-/* Inserts o into p's table (taking a reference). Returns CAPOS_OK with the
- * CapId in *out, or CAPOS_E_TABLE_FULL. */
-int cap_grant(struct process *p, struct kobject *o, uint32_t rights, uint64_t badge, cap_id *out);
+/* Inserts o into p's table as interface_id (taking a reference). Returns
+ * CAPOS_OK with the CapId in *out, or CAPOS_E_TABLE_FULL. */
+int cap_grant_as(struct process *p, struct kobject *o, uint64_t interface_id, uint32_t rights, uint64_t badge,
+                 cap_id *out);
+
+/* cap_grant_as through o's own interface. */
+static inline int cap_grant(struct process *p, struct kobject *o, uint32_t rights, uint64_t badge, cap_id *out)
+{
+	return cap_grant_as(p, o, o->ops->iface->id, rights, badge, out);
+}
 
 /* Drops what a released slot held: its capability count (running the
  * object's last_cap hook when it was the last) and its reference. */
@@ -95,5 +113,6 @@ struct kobject *null_object(void);
 struct kobject *spawner_object(void);
 struct kobject *frame_allocator_object(void);
 struct kobject *boot_package_object(void);
+struct kobject *object_factory(void);
 
 #endif

@@ -46,6 +46,17 @@ static inline const struct capnp_method *capnp_interface_method(const struct cap
 	return ordinal < i->method_count ? &i->methods[ordinal] : NULL;
 }
 
+/* The interface with this id among n (a generated <prefix>_interfaces
+ * registry), or NULL. */
+static inline const struct capnp_interface *capnp_interface_find(const struct capnp_interface *const *list,
+                                                                 size_t n, uint64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i]->id == id)
+			return list[i];
+	return NULL;
+}
+
 /* One call as a server sees it. */
 struct capnp_call {
 	uint16_t method;

@@ -247,8 +247,10 @@ static void test_full(void **state)
 	setup(CAP);
 	for (int i = 0; i < CAP; i++) {
 		assert_false(cap_table_full(&t));
+		assert_int_equal(cap_table_free(&t), CAP - i);
 		ids[i] = insert(&objs[i], IFACE_CONSOLE, 0, 0);
 	}
+	assert_int_equal(cap_table_free(&t), 0);
 	assert_true(cap_table_full(&t));
 	assert_int_equal(cap_table_insert(&t, &objs[0], IFACE_CONSOLE, 0, 0, &spare), CAP_ERR_FULL);
 	assert_int_equal(spare, 0x12345678);
@@ -327,6 +329,7 @@ static void test_generation_wrap_retires_slot(void **state)
 	id = insert(&objs[1], IFACE_CONSOLE, R_READ, 0);
 	assert_int_equal(id, cap_id_make(1, 1));
 	assert_true(cap_table_full(&t)); /* one live slot, one retired: full */
+	assert_int_equal(cap_table_free(&t), 0);
 	assert_int_equal(cap_table_insert(&t, &objs[1], IFACE_CONSOLE, 0, 0, &id), CAP_ERR_FULL);
 	assert_int_equal(cap_table_live(&t), 1);
 	assert_int_equal(cap_table_next(&t, &cur), 1);
@@ -637,13 +640,14 @@ static cap_id pick_id(const cap_id *issued, int nissued)
 
 static void check_against_model(void)
 {
-	uint32_t cur = 0, live = 0;
+	uint32_t cur = 0, live = 0, free = 0;
 	int next = cap_table_next(&t, &cur);
 
 	for (uint32_t k = 0; k < MCAP; k++) {
 		bool occ = model[k].state != CAP_SLOT_FREE;
 
 		live += occ;
+		free += !occ && model[k].gen != 0;
 		assert_int_equal(storage[k].state, model[k].state);
 		assert_int_equal(storage[k].generation, model[k].gen);
 		assert_int_equal(cap_table_id_at(&t, k),
@@ -655,6 +659,8 @@ static void check_against_model(void)
 	}
 	assert_int_equal(next, -1);
 	assert_int_equal(cap_table_live(&t), live);
+	assert_int_equal(cap_table_free(&t), free);
+	assert_int_equal(cap_table_full(&t), free == 0);
 }
 
 static void test_random_against_model(void **state)

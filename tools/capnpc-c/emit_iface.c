@@ -318,6 +318,10 @@ void emit_interface_api(struct gen *g, struct node *nd)
 		rights |= ms[i].needs;
 	}
 	emit_table(g, nd, ms, n, rights);
+	g->ifaces = realloc(g->ifaces, (g->nifaces + 1) * sizeof *g->ifaces);
+	if (!g->ifaces)
+		abort();
+	g->ifaces[g->nifaces++] = nd->cname;
 	emit_server(g, nd->cname, ms, n);
 	emit_clients(g, nd->cname, ms, n);
 	for (uint32_t i = 0; i < n; i++) {

@@ -102,6 +102,33 @@ static void out_include(struct gen *g, FILE *f, schema_CodeGeneratorRequest_Requ
 	gen_error(g, "type from file @0x%016llx used but not imported", (unsigned long long)dep);
 }
 
+/* Every interface of the file in one table, so a server (the kernel's ring
+ * checking a call forwarded to an endpoint) can find a method table by id:
+ * <prefix>_interfaces[<PREFIX>_INTERFACE_COUNT]. */
+static void emit_registry(struct gen *g, schema_CodeGeneratorRequest_RequestedFile rf)
+{
+	if (!g->nifaces)
+		return;
+	char *fname = text_dup(schema_CodeGeneratorRequest_RequestedFile_get_filename(rf));
+	char *prefix = file_prefix(fname);
+	char *upper = str_printf("%s", prefix);
+	for (char *c = upper; *c; c++)
+		*c = (char)toupper((unsigned char)*c);
+	out(g, "\n/* Every interface of this file, in declaration order. */\n");
+	out(g, "#define %s_INTERFACE_COUNT %zuu\n", upper, g->nifaces);
+	out(g, "static const struct capnp_interface *const %s_interfaces[%zu] __attribute__((unused)) = {\n",
+	    prefix, g->nifaces);
+	for (size_t i = 0; i < g->nifaces; i++)
+		out(g, "\t&%s_interface,\n", g->ifaces[i]);
+	out(g, "};\n");
+	free(g->ifaces);
+	g->ifaces = NULL;
+	g->nifaces = 0;
+	free(upper);
+	free(prefix);
+	free(fname);
+}
+
 void generate_file(struct gen *g, schema_CodeGeneratorRequest_RequestedFile rf)
 {
 	FILE *real = g->out;
@@ -118,6 +145,7 @@ void generate_file(struct gen *g, schema_CodeGeneratorRequest_RequestedFile rf)
 		if (file)
 			visit_children(g, file, p);
 	}
+	emit_registry(g, rf);
 	struct capnp_text doc = doc_comment(g, g->file_id, -1);
 	fclose(g->out);
 	g->out = real;

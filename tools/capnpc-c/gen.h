@@ -37,6 +37,8 @@ struct gen {
 	uint64_t *deps;     /* other files whose types this one uses */
 	size_t ndeps;
 	bool has_iface;     /* the file declares an interface: include lib/capnp/iface.h */
+	char **ifaces;      /* C names of the file's interfaces, for its registry */
+	size_t nifaces;
 	int errors;
 };
 
