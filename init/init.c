@@ -12,7 +12,7 @@
  * a small machine what init has left but an eighth (demo_kernel_memory). */
 #define DEMO_KERNEL_MEMORY (32ull * 1024 * 1024)
 
-enum { GRANT_CONSOLE = 1, GRANT_SPAWNER = 2, GRANT_NULL = 4, GRANT_FRAMES = 8, GRANT_BOOTPKG = 16 };
+enum { GRANT_CONSOLE = 1, GRANT_SPAWNER = 2, GRANT_NULL = 4, GRANT_FRAMES = 8, GRANT_BOOTPKG = 16, GRANT_FACTORY = 32 };
 
 struct demo {
 	const char *name;
@@ -41,6 +41,11 @@ static const struct demo demos[] = {
 	{ "deep-params", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
 	{ "dag-params", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
 	{ "fpu", GRANT_CONSOLE | GRANT_SPAWNER },
+	{ "endpoint-roundtrip", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FACTORY },
+	{ "ipc-server", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FACTORY },
+	{ "ipc-transfer", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FACTORY | GRANT_NULL },
+	{ "ipc-hostile", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FACTORY | GRANT_FRAMES },
+	{ "user-console", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FACTORY },
 	{ "chaos", GRANT_CONSOLE | GRANT_NULL | GRANT_SPAWNER | GRANT_FRAMES | GRANT_BOOTPKG },
 };
 
@@ -65,6 +70,7 @@ static uint32_t collect_grants(const struct demo *d, struct rt_grant *g)
 		{ GRANT_NULL, "null", capos_Null_ID },
 		{ GRANT_FRAMES, "frames", capos_FrameAllocator_ID },
 		{ GRANT_BOOTPKG, "bootpkg", capos_BootPackage_ID },
+		{ GRANT_FACTORY, "factory", capos_ObjectFactory_ID },
 	};
 	uint32_t n = 0;
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {

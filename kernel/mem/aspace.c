@@ -103,6 +103,25 @@ static void copy_pages(const struct aspace *as, uint64_t va, void *k, size_t len
 	}
 }
 
+void aspace_copy_between_checked(const struct aspace *to, uint64_t dst, const struct aspace *from, uint64_t src,
+                                 size_t len)
+{
+	while (len) {
+		uint64_t spa, dpa;
+		unsigned flags;
+		vm_translate(from->root, src, &spa, &flags);
+		vm_translate(to->root, dst, &dpa, &flags);
+		size_t chunk = PAGE_SIZE - (src & (PAGE_SIZE - 1));
+		size_t dchunk = PAGE_SIZE - (dst & (PAGE_SIZE - 1));
+		if (dchunk < chunk)
+			chunk = dchunk;
+		if (chunk > len)
+			chunk = len;
+		memcpy(phys_to_virt(dpa), phys_to_virt(spa), chunk);
+		src += chunk, dst += chunk, len -= chunk;
+	}
+}
+
 void aspace_read_checked(const struct aspace *as, void *dst, uint64_t src, size_t len)
 {
 	copy_pages(as, src, dst, len, false);

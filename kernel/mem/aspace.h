@@ -51,4 +51,9 @@ bool aspace_copy_out(const struct aspace *as, uint64_t dst, const void *src, siz
 void aspace_read_checked(const struct aspace *as, void *dst, uint64_t src, size_t len);
 void aspace_write_checked(const struct aspace *as, uint64_t dst, const void *src, size_t len);
 
+/* Copies len bytes from src in from to dst in to, both ranges already
+ * checked with aspace_accessible (dst writable). Cannot fail. */
+void aspace_copy_between_checked(const struct aspace *to, uint64_t dst, const struct aspace *from, uint64_t src,
+                                 size_t len);
+
 #endif
