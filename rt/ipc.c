@@ -46,10 +46,12 @@ int rt_return(uint32_t reply, const void *results, uint32_t len, int32_t excepti
 static void handle_one(const struct capos_recv_header *h, rt_handler handle, void *ctx, uint64_t *arena,
                        uint32_t arena_bytes, struct capos_sqe *ret)
 {
-	const void *bytes = h + 1;
+	static const uint64_t empty[2] = { 0x0000000100000000ull, 0 }; /* no params: every field its default */
+	const void *bytes = h->params_len ? (const void *)(h + 1) : empty;
+	uint32_t n = h->params_len ? h->params_len : sizeof empty;
 	struct capnp_msg msg;
-	struct capnp_limits lim = capnp_limits_for_size(h->params_len, CAPNP_TRAVERSAL_FACTOR);
-	int r = capnp_msg_init(&msg, bytes, h->params_len, &lim);
+	struct capnp_limits lim = capnp_limits_for_size(n, CAPNP_TRAVERSAL_FACTOR);
+	int r = capnp_msg_init(&msg, bytes, n, &lim);
 	struct capnp_builder b;
 	capnp_builder_init(&b, arena, arena_bytes);
 	struct capnp_call call = { h->method, &msg, &b };
