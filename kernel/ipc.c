@@ -46,6 +46,13 @@ static void hook_removed(void *ctx, const struct cap_slot *s)
 
 const struct cap_transfer_hooks ipc_transfer_hooks = { hook_hold, hook_unhold, hook_added, hook_removed };
 
+/* aspace_accessible, where an empty range is always fine (a message of
+ * no bytes may name any address). */
+static bool user_ok(const struct aspace *as, uint64_t va, size_t len, bool write)
+{
+	return !len || aspace_accessible(as, va, len, write);
+}
+
 /* ---- records */
 
 /* p's pool, made (and charged to p) on its first IPC operation. */
@@ -213,12 +220,12 @@ static enum deliver_outcome deliver(struct ipc_op *call, struct ipc_op *rv)
 		call_fail(call, CAPOS_E_TOO_BIG);
 		return CALL_FAILED;
 	}
-	if (!aspace_accessible(&client->as, call->buf, call->params_len, false)) {
+	if (!user_ok(&client->as, call->buf, call->params_len, false)) {
 		call_fail(call, CAPOS_E_FAULT);
 		return CALL_FAILED;
 	}
 	int err = cap_table_free(&server->caps) < call->tx.n + 1 ? CAPOS_E_TABLE_FULL
-	          : !aspace_accessible(&server->as, rv->buf, bytes, true) ? CAPOS_E_FAULT : CAPOS_OK;
+	          : !user_ok(&server->as, rv->buf, bytes, true) ? CAPOS_E_FAULT : CAPOS_OK;
 	if (err) {
 		op_complete(rv, err, 0);
 		kobject_put(&rv->ep->obj);
@@ -287,9 +294,9 @@ int ipc_call(struct process *p, const struct capos_sqe *sqe, struct cap_slot *sl
 	uint32_t off = (sqe->flags & CAPOS_SQE_TRANSFER) ? XFER : 0;
 	if (m->results_bytes && sqe->buf_cap - off < m->results_bytes)
 		return CAPOS_E_TOO_BIG;
-	if ((sqe->buf_cap && !aspace_accessible(&p->as, sqe->buf, sqe->buf_cap, true)) ||
+	if (!user_ok(&p->as, sqe->buf, sqe->buf_cap, true) ||
 	    (sqe->params_len > sqe->buf_cap &&
-	     !aspace_accessible(&p->as, sqe->buf + sqe->buf_cap, sqe->params_len - sqe->buf_cap, false)))
+	     !user_ok(&p->as, sqe->buf + sqe->buf_cap, sqe->params_len - sqe->buf_cap, false)))
 		return CAPOS_E_FAULT;
 	if (ep->closed)
 		return CAPOS_E_DISCONNECTED;
@@ -331,7 +338,7 @@ int ipc_recv(struct endpoint *ep, struct process *p, const struct cap_slot *slot
 		return CAPOS_E_PERMISSION_DENIED; /* a client facet, or a serve capability without the right */
 	if (sqe->buf_cap < HDR)
 		return CAPOS_E_TOO_BIG;
-	if (!aspace_accessible(&p->as, sqe->buf, sqe->buf_cap, true))
+	if (!user_ok(&p->as, sqe->buf, sqe->buf_cap, true))
 		return CAPOS_E_FAULT;
 	int err;
 	struct ipc_pool *pool = pool_of(p, &err);
@@ -388,7 +395,7 @@ static int answer(struct process *server, const struct capos_sqe *sqe, struct ip
 		return CAPOS_E_BAD_ARGUMENT; /* the caller has no block to receive capabilities in */
 	if (len > call->buf_cap)
 		return CAPOS_E_TOO_BIG;
-	if (!aspace_accessible(&server->as, sqe->buf, sqe->params_len, false))
+	if (!user_ok(&server->as, sqe->buf, sqe->params_len, false))
 		return CAPOS_E_FAULT;
 	struct cap_transfer tx = { 0 };
 	int err = off ? prepare_transfer(server, sqe->buf, &tx) : CAPOS_OK;
@@ -400,7 +407,7 @@ static int answer(struct process *server, const struct capos_sqe *sqe, struct ip
 	}
 	*own = false;
 	uint32_t coff = (call->flags & CAPOS_SQE_TRANSFER) ? XFER : 0;
-	if (!aspace_accessible(&client->as, call->buf - coff, coff + len, true)) {
+	if (!user_ok(&client->as, call->buf - coff, coff + len, true)) {
 		cap_transfer_abort(&server->caps, &tx, &ipc_transfer_hooks, 0);
 		return CAPOS_E_FAULT; /* the caller's buffer went: its CALL fails */
 	}
