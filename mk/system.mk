@@ -8,7 +8,8 @@ QEMU_ARGS_PVH = -kernel $(KERNEL_ELF) -initrd $(BOOTPKG)
 # The demos init runs by default (make run), in order.
 DEMOS := capset-bootstrap console-paths ring-nop ring-corruption ring-reserved-opcodes ring-fairness \
          tls-smoke unprivileged-stranger fault-isolation spawn-hostile process-teardown boot-package \
-         rights badge-write-once results-first completions kmem-quota
+         rights badge-write-once results-first completions kmem-quota \
+         endpoint-roundtrip ipc-server ipc-transfer ipc-hostile user-console
 comma := ,
 empty :=
 space := $(empty) $(empty)
