@@ -5,6 +5,7 @@
  * a shadow-paging hypervisor). Not a test: the figures are printed for
  * bench/ring to collect. */
 #include "demos/demo.h"
+#include "lib/fmt.h"
 
 const char demo_name[] = "bench";
 
@@ -50,8 +51,140 @@ static void nop_batch(uint32_t batch)
 	}
 }
 
+/* ---- IPC: a server child (this binary, argument "server") answers each
+ * call at once with the bytes it got, and stamps the results with the TSC
+ * at its RECV's completion (one-way CALL) and just before its RETURN
+ * (one-way RETURN). With a transfer block it moves every capability it
+ * received straight back. */
+
+#define XFER ((uint32_t)sizeof(struct capos_transfer))
+#define HDR ((uint32_t)sizeof(struct capos_recv_header))
+
+struct stamps {
+	uint64_t sent, received, answered;
+};
+
+static int serve(void)
+{
+	uint32_t ep = rt_capset_find("serve", capos_Endpoint_ID);
+	static uint64_t buf[(HDR + XFER + 256) / 8];
+	struct capos_sqe recv = { .opcode = CAPOS_OP_RECV, .cap = ep, .user_data = 1, .buf = (uint64_t)(uintptr_t)buf,
+		                  .buf_cap = sizeof buf };
+	struct capos_recv_header *h = (struct capos_recv_header *)buf;
+	rt_ring_submit(&recv);
+	sys_cap_enter(1, CAPOS_TIMEOUT_NEVER);
+	for (;;) {
+		struct capos_ring *r = rt.ring;
+		struct capos_cqe c = r->cq[r->cq_head & (CAPOS_RING_CQ_ENTRIES - 1)];
+		r->cq_head++;
+		if (c.user_data != 1)
+			continue; /* a RETURN's completion */
+		if (c.result < 0)
+			return 0; /* the endpoint closed */
+		uint64_t got = tsc();
+		uint8_t *msg = (uint8_t *)(h + 1);
+		struct capos_sqe ret = { .opcode = CAPOS_OP_RETURN, .cap = h->reply, .user_data = 2,
+			                 .buf = (uint64_t)(uintptr_t)msg, .params_len = h->params_len };
+		if (h->caps.count) { /* move them back: the block goes before the message */
+			struct capos_transfer *t = (struct capos_transfer *)(msg - XFER);
+			*t = h->caps;
+			for (uint32_t i = 0; i < t->count; i++)
+				t->caps[i].mode = CAPOS_TRANSFER_MOVE;
+			ret.flags = CAPOS_SQE_TRANSFER;
+			ret.buf -= XFER;
+			ret.params_len += XFER;
+		}
+		if (h->params_len >= sizeof(struct stamps)) {
+			struct stamps *st = (struct stamps *)msg;
+			st->received = got;
+			st->answered = tsc();
+		}
+		rt_ring_submit(&ret);
+		rt_ring_submit(&recv);
+		sys_cap_enter(2, CAPOS_TIMEOUT_NEVER);
+	}
+}
+
+/* One raw CALL of bytes (>= sizeof(struct stamps)) through cap, optionally
+ * moving *moved there and back; returns the round trip. */
+static uint64_t ipc_once(uint32_t cap, uint32_t bytes, uint32_t *moved, struct stamps *st)
+{
+	static uint64_t buf[(XFER + 256) / 8];
+	uint32_t off = moved ? XFER : 0;
+	struct capos_transfer *t = (struct capos_transfer *)buf;
+	if (moved)
+		*t = (struct capos_transfer){ .count = 1, .caps = { { *moved, CAPOS_TRANSFER_MOVE, capos_Null_ID } } };
+	struct capos_sqe call = { .opcode = CAPOS_OP_CALL, .flags = moved ? CAPOS_SQE_TRANSFER : 0, .cap = cap,
+		                  .interface_id = capos_Null_ID, .method = capos_Null_echo_ORDINAL, .user_data = 3,
+		                  .buf = (uint64_t)(uintptr_t)buf, .params_len = off + bytes, .buf_cap = off + bytes };
+	struct stamps *s = (struct stamps *)((uint8_t *)buf + off);
+	uint64_t t0 = tsc();
+	s->sent = t0;
+	rt_ring_submit(&call);
+	sys_cap_enter(1, CAPOS_TIMEOUT_NEVER);
+	uint64_t t1 = tsc();
+	struct capos_ring *r = rt.ring;
+	r->cq_head++;
+	*st = *s;
+	if (moved)
+		*moved = t->caps[0].cap;
+	return t1 - t0;
+}
+
+static void ipc_bench(capos_ProcessSpawner spawner, uint32_t null_cap)
+{
+	uint32_t ep = 0, client = 0;
+	if (rt_endpoint_create(RT_CAP(capos_ObjectFactory, "factory"), capos_Null_ID, 0, &ep) ||
+	    rt_endpoint_mint(ep, 0, capos_rightsAll, &client)) {
+		printf("bench: no endpoint: IPC not measured\n");
+		return;
+	}
+	struct rt_grant g = { "serve", ep, capos_Endpoint_ID, 0, capos_rightsAll };
+	struct rt_spawn_args a = { "bench-server", "bench", &g, 1, (const char *const[]){ "server" }, 1, 0 };
+	capos_ProcessHandle h;
+	if (rt_spawn(spawner, &a, &h, 0)) {
+		printf("bench: no server: IPC not measured\n");
+		return;
+	}
+	static const uint32_t sizes[] = { 24, 64 };
+	uint64_t *one_way_call = malloc(SAMPLES * sizeof(uint64_t)), *one_way_ret = malloc(SAMPLES * sizeof(uint64_t));
+	for (uint32_t k = 0; k < 2; k++) {
+		struct stamps st;
+		for (int i = 0; i < 100; i++) /* warm-up */
+			ipc_once(client, sizes[k], 0, &st);
+		for (int i = 0; i < SAMPLES; i++) {
+			samples[i] = ipc_once(client, sizes[k], 0, &st);
+			one_way_call[i] = st.received - st.sent;
+			one_way_ret[i] = samples[i] + st.sent - st.answered;
+		}
+		char what[40];
+		fmt_snprintf(what, sizeof what, "ipc-roundtrip-%ub", sizes[k]);
+		report(what, 1, SAMPLES);
+		uint64_t *keep = samples;
+		samples = one_way_call;
+		fmt_snprintf(what, sizeof what, "ipc-call-oneway-%ub", sizes[k]);
+		report(what, 1, SAMPLES);
+		samples = one_way_ret;
+		fmt_snprintf(what, sizeof what, "ipc-return-oneway-%ub", sizes[k]);
+		report(what, 1, SAMPLES);
+		samples = keep;
+	}
+	uint32_t moved = null_cap;
+	struct stamps st;
+	for (int i = 0; i < SAMPLES; i++)
+		samples[i] = ipc_once(client, 24, &moved, &st);
+	report("ipc-roundtrip-move1", 1, SAMPLES);
+	rt_release(ep);
+	int64_t code;
+	rt_wait(h, &code);
+	rt_release(h.id);
+	rt_release(client);
+}
+
 int main(void)
 {
+	if (rt_argc() == 1 && !strcmp(rt_arg(0), "server"))
+		return serve();
 	samples = malloc(SAMPLES * sizeof(uint64_t));
 	capos_Null null = RT_CAP(capos_Null, "null");
 	capos_ProcessSpawner spawner = RT_CAP(capos_ProcessSpawner, "spawner");
@@ -71,6 +204,7 @@ int main(void)
 		samples[i] = tsc() - t0;
 	}
 	report("null-call", 1, SAMPLES);
+	ipc_bench(spawner, null.id);
 	int spawns = SAMPLES;
 	if (rt_argc()) {
 		spawns = 0;

@@ -101,6 +101,8 @@ int main(void)
 	if (!r)
 		r = rt_spawn(RT_CAP(capos_ProcessSpawner, "spawner"), &a, &h, 0);
 	CHECK(r == CAPOS_OK, "the client runs (%d)", r);
+	if (r)
+		return demo_finish();
 	static uint64_t buf[512];
 	const struct capos_recv_header *hd = recv_one(serve, buf, sizeof buf, &r);
 	CHECK(hd && hd->caps.count == 2 && hd->caps.caps[0].interface_id == capos_Console_ID &&

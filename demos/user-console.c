@@ -82,6 +82,8 @@ int main(void)
 	capos_ProcessHandle h;
 	r = rt_spawn(RT_CAP(capos_ProcessSpawner, "spawner"), &a, &h, 0);
 	CHECK(r == CAPOS_OK, "the child runs with the user-space Console as its console (%d)", r);
+	if (r)
+		return demo_finish();
 	r = rt_serve(serve, handle, 0, 2);
 	CHECK(r == CAPOS_OK && lines == 2, "the server wrote the child's %u lines (%d)", lines, r);
 	int64_t code = -1;

@@ -32,7 +32,7 @@ static const struct demo demos[] = {
 	{ "spawn-hostile", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
 	{ "process-teardown", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
 	{ "boot-package", GRANT_CONSOLE | GRANT_BOOTPKG },
-	{ "bench", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL | GRANT_FRAMES },
+	{ "bench", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL | GRANT_FRAMES | GRANT_FACTORY },
 	{ "rights", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL | GRANT_FRAMES | GRANT_BOOTPKG },
 	{ "badge-write-once", GRANT_CONSOLE | GRANT_SPAWNER },
 	{ "results-first", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },

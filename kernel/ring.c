@@ -118,7 +118,7 @@ static int do_call(struct process *p, const struct capos_sqe *sqe, uint32_t *new
 {
 	struct cap_slot *slot;
 	const struct capnp_method *m;
-	bool forward;
+	bool forward = false;
 	int r = check_capability(p, sqe, &slot, &m, &forward);
 	if (r)
 		return r;
