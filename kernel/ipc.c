@@ -22,6 +22,8 @@
 
 #define HDR ((uint32_t)sizeof(struct capos_recv_header))
 #define XFER ((uint32_t)sizeof(struct capos_transfer))
+/* Params up to this size pass through the kernel stack on delivery. */
+#define SMALL_PARAMS 256u
 
 /* ---- the kernel's transfer hooks: object references and facet counts */
 
@@ -77,14 +79,21 @@ void ipc_pool_free(struct process *p)
 	p->ipc = 0;
 }
 
+/* A record of p's for an operation of p; the caller sets the rest. */
 static struct ipc_op *op_take(struct process *p, struct ipc_pool *pool)
 {
 	struct ipc_op *op = pool->free;
 	KASSERT(op, "each IPC record holds a CQ credit, so the pool has one per credit");
 	pool->free = op->next;
-	*op = (struct ipc_op){ .pool_owner = p, .owner = p };
+	op->pool_owner = op->owner = p;
+	op->tx.n = 0;
+	op->checked_at = p->as.shrinks;
 	return op;
 }
+
+/* Whether op's buffer still passes the check made when it was submitted:
+ * nothing of its owner's address space went or lost rights since. */
+static bool still_checked(const struct ipc_op *op) { return op->checked_at == op->owner->as.shrinks; }
 
 static void op_free(struct ipc_op *op)
 {
@@ -220,12 +229,13 @@ static enum deliver_outcome deliver(struct ipc_op *call, struct ipc_op *rv)
 		call_fail(call, CAPOS_E_TOO_BIG);
 		return CALL_FAILED;
 	}
-	if (!user_ok(&client->as, call->buf, call->params_len, false)) {
+	if (!still_checked(call) && !user_ok(&client->as, call->buf, call->params_len, false)) {
 		call_fail(call, CAPOS_E_FAULT);
 		return CALL_FAILED;
 	}
-	int err = cap_table_free(&server->caps) < call->tx.n + 1 ? CAPOS_E_TABLE_FULL
-	          : !user_ok(&server->as, rv->buf, bytes, true) ? CAPOS_E_FAULT : CAPOS_OK;
+	int err = cap_table_free(&server->caps) < call->tx.n + 1                          ? CAPOS_E_TABLE_FULL
+	          : !still_checked(rv) && !user_ok(&server->as, rv->buf, rv->buf_cap, true) ? CAPOS_E_FAULT
+	                                                                                    : CAPOS_OK;
 	if (err) {
 		op_complete(rv, err, 0);
 		kobject_put(&rv->ep->obj);
@@ -240,8 +250,18 @@ static enum deliver_outcome deliver(struct ipc_op *call, struct ipc_op *rv)
 	call->reply = (struct kobject){ &reply_ops, 0, 0 };
 	cap_grant_as(server, &call->reply, capos_Reply_ID, 0, 0, &h.reply);
 	kobject_get(&client->obj); /* the record lives in client's pool */
-	aspace_write_checked(&server->as, rv->buf, &h, HDR);
-	aspace_copy_between_checked(&server->as, rv->buf + HDR, &client->as, call->buf, call->params_len);
+	if (call->params_len <= SMALL_PARAMS) { /* one write of header and params: two page walks, not three */
+		struct {
+			struct capos_recv_header h;
+			uint8_t params[SMALL_PARAMS];
+		} m;
+		m.h = h;
+		aspace_read_checked(&client->as, m.params, call->buf, call->params_len);
+		aspace_write_checked(&server->as, rv->buf, &m, bytes);
+	} else {
+		aspace_write_checked(&server->as, rv->buf, &h, HDR);
+		aspace_copy_between_checked(&server->as, rv->buf + HDR, &client->as, call->buf, call->params_len);
+	}
 	call->state = IPC_DELIVERED;
 	kobject_put(&call->ep->obj);
 	call->ep = 0;
@@ -306,10 +326,11 @@ int ipc_call(struct process *p, const struct capos_sqe *sqe, struct cap_slot *sl
 	struct ipc_pool *pool = pool_of(p, &err);
 	if (!pool)
 		return err;
-	struct cap_transfer tx = { 0 };
-	if (off && (err = prepare_transfer(p, sqe->buf, &tx)))
-		return err;
 	struct ipc_op *call = op_take(p, pool);
+	if (off && (err = prepare_transfer(p, sqe->buf, &call->tx))) {
+		op_free(call);
+		return err;
+	}
 	call->state = IPC_QUEUED;
 	call->flags = sqe->flags;
 	call->method = sqe->method;
@@ -319,7 +340,6 @@ int ipc_call(struct process *p, const struct capos_sqe *sqe, struct cap_slot *sl
 	call->user_data = sqe->user_data;
 	call->badge = slot->badge;
 	call->interface_id = slot->interface_id;
-	call->tx = tx;
 	call->ep = ep;
 	kobject_get(&ep->obj);
 	call->pend.cancel = call_cancel;
@@ -407,7 +427,7 @@ static int answer(struct process *server, const struct capos_sqe *sqe, struct ip
 	}
 	*own = false;
 	uint32_t coff = (call->flags & CAPOS_SQE_TRANSFER) ? XFER : 0;
-	if (!user_ok(&client->as, call->buf - coff, coff + len, true)) {
+	if (!still_checked(call) && !user_ok(&client->as, call->buf - coff, coff + len, true)) {
 		cap_transfer_abort(&server->caps, &tx, &ipc_transfer_hooks, 0);
 		return CAPOS_E_FAULT; /* the caller's buffer went: its CALL fails */
 	}

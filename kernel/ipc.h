@@ -45,6 +45,7 @@ struct ipc_op {
 	uint32_t buf_cap, params_len; /* CALL: results room and params, transfer block excluded */
 	uint64_t user_data, buf;    /* buf: the message (past the transfer block) */
 	uint64_t badge, interface_id;
+	uint64_t checked_at;        /* the owner's aspace shrinks count when buf was checked */
 	struct cap_transfer tx;     /* CALL: capabilities sent, prepared */
 };
 

@@ -16,6 +16,8 @@ struct aspace {
 	uint64_t root;      /* PML4, physical */
 	uint64_t frames;    /* frames this address space owns: pages and tables */
 	struct kmem *kmem;  /* every frame is charged to it */
+	uint64_t shrinks;   /* bumped whenever a mapping goes or loses rights: an
+	                       access check made at an equal count still holds */
 };
 
 /* Creates an empty address space whose frames are charged to kmem.
