@@ -140,6 +140,8 @@ static uint64_t ipc_once(uint32_t cap, uint32_t bytes, uint32_t *moved, struct s
 	return t1 - t0;
 }
 
+static uint32_t ipc_rounds; /* profile mode: only this many plain round trips */
+
 static void ipc_bench(capos_ProcessSpawner spawner, uint32_t null_cap)
 {
 	uint32_t ep = 0, client = 0;
@@ -153,6 +155,15 @@ static void ipc_bench(capos_ProcessSpawner spawner, uint32_t null_cap)
 	capos_ProcessHandle h;
 	if (rt_spawn(spawner, &a, &h, 0)) {
 		printf("bench: no server: IPC not measured\n");
+		return;
+	}
+	if (ipc_rounds) {
+		struct stamps st;
+		for (uint32_t i = 0; i < ipc_rounds; i++)
+			ipc_once(client, 24, 0, &st);
+		demo_kill(h);
+		int64_t code;
+		rt_wait(h, &code);
 		return;
 	}
 	static const uint32_t sizes[] = { 24, 64 };
@@ -191,10 +202,49 @@ static void ipc_bench(capos_ProcessSpawner spawner, uint32_t null_cap)
 	rt_release(client);
 }
 
+/* The number at the end of s (0 if none). */
+static uint32_t trailing_number(const char *s)
+{
+	const char *d = s + strlen(s);
+	while (d > s && d[-1] >= '0' && d[-1] <= '9')
+		d--;
+	uint32_t n = 0;
+	for (; *d; d++)
+		n = n * 10 + (uint32_t)(*d - '0');
+	return n;
+}
+
+/* Profile mode (tools/profile): "p-OP-N" runs only N operations of OP
+ * (nop, null, ipc), with no timing, so that an instruction trace of two
+ * runs with different N differs by exactly N operations. */
+static int profile(const char *arg)
+{
+	uint32_t n = trailing_number(arg);
+	capos_Null null = RT_CAP(capos_Null, "null");
+	if (!strncmp(arg, "p-nop-", 6)) {
+		struct capos_sqe nop = { .opcode = CAPOS_OP_NOP };
+		for (uint32_t i = 0; i < n; i++) {
+			rt_ring_submit(&nop);
+			sys_cap_enter(1, CAPOS_TIMEOUT_NEVER);
+			rt_ring_drain();
+		}
+	} else if (!strncmp(arg, "p-null-", 7)) {
+		RT_CLIENT(cl, 64);
+		for (uint32_t i = 0; i < n; i++)
+			capos_Null_nop_call(null, &cl, 0);
+	} else if (!strncmp(arg, "p-ipc-", 6)) {
+		ipc_rounds = n;
+		ipc_bench(RT_CAP(capos_ProcessSpawner, "spawner"), null.id);
+	}
+	return 0;
+}
+
 int main(void)
 {
 	if (rt_argc() == 1 && !strcmp(rt_arg(0), "server"))
 		return serve();
+	if (rt_argc() == 1 && !strncmp(rt_arg(0), "p-", 2))
+		return profile(rt_arg(0));
 	samples = malloc(SAMPLES * sizeof(uint64_t));
 	capos_Null null = RT_CAP(capos_Null, "null");
 	capos_ProcessSpawner spawner = RT_CAP(capos_ProcessSpawner, "spawner");

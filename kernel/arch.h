@@ -4,6 +4,7 @@
 #define CAPOS_KERNEL_ARCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernel/arch/x86_64/arch_types.h"
@@ -100,6 +101,12 @@ void arch_call_on_stack(uintptr_t top, void (*fn)(void));
  * block and the thread control block need. */
 void arch_tls_layout(uint64_t base, uint64_t memsz, uint64_t align, uint64_t *block, uint64_t *tp,
                      uint64_t *area_bytes);
+
+/* Copies n bytes where dst or src is user memory of the current address
+ * space (the caller has checked the user range lies in the user half),
+ * accessing it directly: a page fault ends the copy instead of the kernel.
+ * Returns true if every byte was copied. */
+bool arch_user_copy(void *dst, const void *src, size_t n);
 
 /* Walks the frame-pointer chain starting at frame (NULL: the caller's) and
  * prints up to max return addresses. */

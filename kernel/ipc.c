@@ -229,7 +229,16 @@ static enum deliver_outcome deliver(struct ipc_op *call, struct ipc_op *rv)
 		call_fail(call, CAPOS_E_TOO_BIG);
 		return CALL_FAILED;
 	}
-	if (!still_checked(call) && !user_ok(&client->as, call->buf, call->params_len, false)) {
+	/* Small params come through the kernel stack: read directly when the
+	 * caller is the current process (the usual case: its own CALL found
+	 * the RECV), through its page tables otherwise. */
+	struct {
+		struct capos_recv_header h;
+		uint8_t params[SMALL_PARAMS];
+	} m;
+	bool small = call->params_len <= SMALL_PARAMS, direct = small && client == process_current();
+	if (direct ? !user_copy_in(m.params, call->buf, call->params_len)
+	           : !still_checked(call) && !user_ok(&client->as, call->buf, call->params_len, false)) {
 		call_fail(call, CAPOS_E_FAULT);
 		return CALL_FAILED;
 	}
@@ -242,30 +251,29 @@ static enum deliver_outcome deliver(struct ipc_op *call, struct ipc_op *rv)
 		op_free(rv);
 		return RECV_FAILED;
 	}
-	struct capos_recv_header h = {
-		.badge = call->badge, .interface_id = call->interface_id, .method = call->method,
-		.params_len = call->params_len, .caller_pid = client->pid,
-	};
-	cap_transfer_commit(&client->caps, &server->caps, &call->tx, &h.caps, &ipc_transfer_hooks, 0);
+	struct capos_recv_header *h = &m.h; /* every field set: nothing of the stack leaks */
+	h->badge = call->badge;
+	h->interface_id = call->interface_id;
+	h->method = call->method;
+	h->reserved = 0;
+	h->params_len = call->params_len;
+	h->caller_pid = client->pid;
+	cap_transfer_commit(&client->caps, &server->caps, &call->tx, &h->caps, &ipc_transfer_hooks, 0);
 	call->reply = (struct kobject){ &reply_ops, 0, 0 };
-	cap_grant_as(server, &call->reply, capos_Reply_ID, 0, 0, &h.reply);
+	cap_grant_as(server, &call->reply, capos_Reply_ID, 0, 0, &h->reply);
 	kobject_get(&client->obj); /* the record lives in client's pool */
-	if (call->params_len <= SMALL_PARAMS) { /* one write of header and params: two page walks, not three */
-		struct {
-			struct capos_recv_header h;
-			uint8_t params[SMALL_PARAMS];
-		} m;
-		m.h = h;
-		aspace_read_checked(&client->as, m.params, call->buf, call->params_len);
+	if (small) { /* header and params in one write */
+		if (!direct)
+			aspace_read_checked(&client->as, m.params, call->buf, call->params_len);
 		aspace_write_checked(&server->as, rv->buf, &m, bytes);
 	} else {
-		aspace_write_checked(&server->as, rv->buf, &h, HDR);
+		aspace_write_checked(&server->as, rv->buf, h, HDR);
 		aspace_copy_between_checked(&server->as, rv->buf + HDR, &client->as, call->buf, call->params_len);
 	}
 	call->state = IPC_DELIVERED;
 	kobject_put(&call->ep->obj);
 	call->ep = 0;
-	op_complete(rv, (int32_t)bytes, h.reply);
+	op_complete(rv, (int32_t)bytes, h->reply);
 	kobject_put(&rv->ep->obj);
 	op_free(rv);
 	return DELIVERED;
@@ -297,11 +305,13 @@ static void match(struct endpoint *ep)
 
 /* ---- the operations */
 
-/* Reads and prepares the transfer block at the start of buf. */
+/* Reads and prepares the transfer block at the start of buf, in the
+ * current process p. */
 static int prepare_transfer(struct process *p, uint64_t buf, struct cap_transfer *tx)
 {
 	struct capos_transfer block;
-	aspace_read_checked(&p->as, &block, buf, XFER);
+	if (!user_copy_in(&block, buf, XFER))
+		return CAPOS_E_FAULT;
 	for (uint32_t i = 0; i < block.count && i < CAPOS_TRANSFER_MAX; i++)
 		if (block.caps[i].interface_id == capos_Reply_ID)
 			return CAPOS_E_BAD_ARGUMENT; /* a reply is answered, not passed on */
@@ -415,7 +425,9 @@ static int answer(struct process *server, const struct capos_sqe *sqe, struct ip
 		return CAPOS_E_BAD_ARGUMENT; /* the caller has no block to receive capabilities in */
 	if (len > call->buf_cap)
 		return CAPOS_E_TOO_BIG;
-	if (!user_ok(&server->as, sqe->buf, sqe->params_len, false))
+	uint8_t results[SMALL_PARAMS]; /* small results pass through the stack, read directly */
+	bool small = len <= SMALL_PARAMS;
+	if (small ? !user_copy_in(results, sqe->buf + off, len) : !user_ok(&server->as, sqe->buf, sqe->params_len, false))
 		return CAPOS_E_FAULT;
 	struct cap_transfer tx = { 0 };
 	int err = off ? prepare_transfer(server, sqe->buf, &tx) : CAPOS_OK;
@@ -431,7 +443,10 @@ static int answer(struct process *server, const struct capos_sqe *sqe, struct ip
 		cap_transfer_abort(&server->caps, &tx, &ipc_transfer_hooks, 0);
 		return CAPOS_E_FAULT; /* the caller's buffer went: its CALL fails */
 	}
-	aspace_copy_between_checked(&client->as, call->buf, &server->as, sqe->buf + off, len);
+	if (small)
+		aspace_write_checked(&client->as, call->buf, results, len);
+	else
+		aspace_copy_between_checked(&client->as, call->buf, &server->as, sqe->buf + off, len);
 	if (coff) {
 		struct capos_transfer got;
 		cap_transfer_commit(&server->caps, &client->caps, &tx, &got, &ipc_transfer_hooks, 0);

@@ -99,7 +99,11 @@ static int fetch_params(struct process *p, const struct capos_sqe *sqe, uint64_t
 		void *copy = sqe->params_len <= SMALL_BYTES ? small : (*params = kmalloc(sqe->params_len));
 		if (!copy)
 			return CAPOS_E_NO_MEMORY;
-		aspace_read_checked(&p->as, copy, sqe->buf, sqe->params_len);
+		if (!user_copy_in(copy, sqe->buf, sqe->params_len)) {
+			kfree(*params);
+			*params = 0;
+			return CAPOS_E_FAULT;
+		}
 		bytes = copy;
 		len = sqe->params_len;
 	}
@@ -117,7 +121,7 @@ static int fetch_params(struct process *p, const struct capos_sqe *sqe, uint64_t
 static int do_call(struct process *p, const struct capos_sqe *sqe, uint32_t *new_cap, uint32_t *work)
 {
 	struct cap_slot *slot;
-	const struct capnp_method *m;
+	const struct capnp_method *m = 0;
 	bool forward = false;
 	int r = check_capability(p, sqe, &slot, &m, &forward);
 	if (r)
@@ -129,11 +133,10 @@ static int do_call(struct process *p, const struct capos_sqe *sqe, uint32_t *new
 	if (m->results_bytes && sqe->buf_cap < m->results_bytes)
 		return CAPOS_E_TOO_BIG;
 	/* Results are written after the object acted, so the whole results
-	 * buffer must be writable before it does; params beyond it need only
-	 * be readable. Checked once here, copied without a second check. */
-	if ((sqe->buf_cap && !aspace_accessible(&p->as, sqe->buf, sqe->buf_cap, true)) ||
-	    (sqe->params_len > sqe->buf_cap &&
-	     !aspace_accessible(&p->as, sqe->buf + sqe->buf_cap, sqe->params_len - sqe->buf_cap, false)))
+	 * buffer must be known writable before it does. Params are read
+	 * directly (user_copy_in): one that faults is refused before anything
+	 * happened. */
+	if (sqe->buf_cap && !aspace_accessible(&p->as, sqe->buf, sqe->buf_cap, true))
 		return CAPOS_E_FAULT;
 	uint64_t small_params[SMALL_BYTES / 8], small_results[SMALL_BYTES / 8];
 	struct capnp_msg msg;
@@ -163,7 +166,8 @@ static int do_call(struct process *p, const struct capos_sqe *sqe, uint32_t *new
 			KASSERT(!m->results_bytes, "fixed-size results fit the size checked before the call");
 			r = CAPOS_E_TOO_BIG;
 		} else {
-			aspace_write_checked(&p->as, sqe->buf, arena, out);
+			bool written = user_copy_out(sqe->buf, arena, out);
+			KASSERT(written, "the results buffer was checked writable");
 			r = (int)out;
 			*new_cap = c.new_cap;
 			*work += (uint32_t)(out / 8);

@@ -2,6 +2,7 @@
 #include "kernel/mem/aspace.h"
 
 #include "include/capos/ring.h"
+#include "kernel/arch.h"
 #include "kernel/kmem.h"
 #include "kernel/log.h"
 #include "kernel/mem/frame.h"
@@ -76,8 +77,7 @@ bool aspace_accessible(const struct aspace *as, uint64_t va, size_t len, bool wr
 		return true;
 	for (uint64_t page = va & ~(PAGE_SIZE - 1); page < va + len; page += PAGE_SIZE) {
 		uint64_t pa;
-		unsigned flags;
-		if (!vm_translate(as->root, page, &pa, &flags) || !(flags & VM_USER) || (write && !(flags & VM_WRITE)))
+		if (!vm_user_page(as->root, page, write, &pa))
 			return false;
 	}
 	return true;
@@ -90,8 +90,7 @@ static void copy_pages(const struct aspace *as, uint64_t va, void *k, size_t len
 	uint8_t *kp = k;
 	while (len) {
 		uint64_t pa;
-		unsigned flags;
-		vm_translate(as->root, va, &pa, &flags);
+		vm_user_page(as->root, va, false, &pa);
 		size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
 		if (chunk > len)
 			chunk = len;
@@ -108,9 +107,8 @@ void aspace_copy_between_checked(const struct aspace *to, uint64_t dst, const st
 {
 	while (len) {
 		uint64_t spa, dpa;
-		unsigned flags;
-		vm_translate(from->root, src, &spa, &flags);
-		vm_translate(to->root, dst, &dpa, &flags);
+		vm_user_page(from->root, src, false, &spa);
+		vm_user_page(to->root, dst, false, &dpa);
 		size_t chunk = PAGE_SIZE - (src & (PAGE_SIZE - 1));
 		size_t dchunk = PAGE_SIZE - (dst & (PAGE_SIZE - 1));
 		if (dchunk < chunk)
@@ -120,6 +118,16 @@ void aspace_copy_between_checked(const struct aspace *to, uint64_t dst, const st
 		memcpy(phys_to_virt(dpa), phys_to_virt(spa), chunk);
 		src += chunk, dst += chunk, len -= chunk;
 	}
+}
+
+bool user_copy_in(void *dst, uint64_t src, size_t len)
+{
+	return !len || (user_range_ok(src, len) && arch_user_copy(dst, (const void *)(uintptr_t)src, len));
+}
+
+bool user_copy_out(uint64_t dst, const void *src, size_t len)
+{
+	return !len || (user_range_ok(dst, len) && arch_user_copy((void *)(uintptr_t)dst, src, len));
 }
 
 void aspace_read_checked(const struct aspace *as, void *dst, uint64_t src, size_t len)

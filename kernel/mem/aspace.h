@@ -53,6 +53,15 @@ bool aspace_copy_out(const struct aspace *as, uint64_t dst, const void *src, siz
 void aspace_read_checked(const struct aspace *as, void *dst, uint64_t src, size_t len);
 void aspace_write_checked(const struct aspace *as, uint64_t dst, const void *src, size_t len);
 
+/* Copies between the kernel and user memory of the current address space
+ * (the process whose system call this is), touching it directly instead of
+ * walking its page tables; a fault on the user side stops the copy. False
+ * if the range is not in the user half or any of it is not mapped (and for
+ * copy_out, writable): then copy_out may have written part of it. An
+ * empty range may be at any address. */
+bool user_copy_in(void *dst, uint64_t src, size_t len);
+bool user_copy_out(uint64_t dst, const void *src, size_t len);
+
 /* Copies len bytes from src in from to dst in to, both ranges already
  * checked with aspace_accessible (dst writable). Cannot fail. */
 void aspace_copy_between_checked(const struct aspace *to, uint64_t dst, const struct aspace *from, uint64_t src,

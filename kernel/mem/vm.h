@@ -51,6 +51,10 @@ uint64_t vm_prune(uint64_t root, uintptr_t va, size_t len);
 /* Looks up va: true and *pa / *flags (enum vm_flags) if mapped. */
 bool vm_translate(uint64_t root, uintptr_t va, uint64_t *pa, unsigned *flags);
 
+/* The user-access walk: true, with the physical address of va in *pa, if a
+ * user-mode access (a write, if write) to va would succeed under root. */
+bool vm_user_page(uint64_t root, uintptr_t va, bool write, uint64_t *pa);
+
 /* Builds the kernel's own tables — image sections with their permissions,
  * the direct map of all RAM (2 MiB pages, NX) — and switches to them,
  * dropping the loader-era identity map. */

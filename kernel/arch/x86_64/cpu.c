@@ -40,13 +40,17 @@ void arch_enable_nx(void)
  * touch user pages. UMIP: user mode cannot read descriptor-table registers.
  * Must run after the kernel's own page tables are live, since the loader's
  * identity map would otherwise count as user memory. */
+extern uint8_t user_copy_stac;
+
 void arch_enable_protections(void)
 {
 	uint64_t cr4 = read_cr4();
 	if (cpu_features.smep)
 		cr4 |= CR4_SMEP;
-	if (cpu_features.smap)
+	if (cpu_features.smap) {
 		cr4 |= CR4_SMAP;
+		user_copy_stac = 1; /* arch_user_copy opens its window with STAC */
+	}
 	if (cpu_features.umip)
 		cr4 |= CR4_UMIP;
 	write_cr4(cr4);

@@ -108,6 +108,31 @@ static uint64_t *find_leaf(uint64_t root, uintptr_t va, int *level_out)
 	return 0;
 }
 
+bool vm_user_page(uint64_t root, uintptr_t va, bool write, uint64_t *pa)
+{
+	/* The access rights of a page are those of every level on the way:
+	 * present and user everywhere, and writable everywhere for a write. */
+	const uint64_t need = PTE_PRESENT | PTE_USER | (write ? PTE_WRITE : 0);
+	uint64_t e = table_at(root)[index_at(va, 3)];
+	if ((e & need) != need)
+		return false;
+	e = table_at(e)[index_at(va, 2)];
+	if ((e & need) != need || (e & PTE_LARGE))
+		return false; /* user space has no 1 GiB pages */
+	e = table_at(e)[index_at(va, 1)];
+	if ((e & need) != need)
+		return false;
+	if (e & PTE_LARGE) {
+		*pa = (e & PTE_ADDR & ~(LARGE_PAGE_SIZE - 1)) + (va & (LARGE_PAGE_SIZE - 1));
+		return true;
+	}
+	e = table_at(e)[index_at(va, 0)];
+	if ((e & need) != need)
+		return false;
+	*pa = (e & PTE_ADDR) + (va & (PAGE_SIZE - 1));
+	return true;
+}
+
 void vm_unmap(uint64_t root, uintptr_t va)
 {
 	int level;

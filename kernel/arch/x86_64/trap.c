@@ -153,6 +153,20 @@ static bool syscall_arrived_as_fault(const struct trap_frame *tf)
 	       read_cr2() == tf->rip && tf->rcx < USER_MAX;
 }
 
+/* A page fault inside arch_user_copy's copying instructions: the copy
+ * touched user memory that is not there (or not writable); it returns
+ * failure instead of stopping the kernel. */
+extern const char arch_user_copy_fault_start[], arch_user_copy_fault_end[], arch_user_copy_fixup[];
+
+static bool user_copy_faulted(struct trap_frame *tf)
+{
+	if (tf->vector != 14 || (tf->cs & 3) || tf->rip < (uintptr_t)arch_user_copy_fault_start ||
+	    tf->rip >= (uintptr_t)arch_user_copy_fault_end || read_cr2() >= USER_MAX)
+		return false;
+	tf->rip = (uintptr_t)arch_user_copy_fixup;
+	return true;
+}
+
 /* Called by isr_common for every vector. Interrupts are off (gates are
  * interrupt gates) and stay off for the handler. */
 void trap_dispatch(struct trap_frame *tf);
@@ -166,6 +180,8 @@ void trap_dispatch(struct trap_frame *tf)
 		syscall_dispatch(tf);
 		return;
 	}
+	if (user_copy_faulted(tf))
+		return;
 	if (v >= 32) {
 		if (handlers[v])
 			handlers[v](tf);
