@@ -12,7 +12,10 @@
  * a small machine what init has left but an eighth (demo_kernel_memory). */
 #define DEMO_KERNEL_MEMORY (32ull * 1024 * 1024)
 
-enum { GRANT_CONSOLE = 1, GRANT_SPAWNER = 2, GRANT_NULL = 4, GRANT_FRAMES = 8, GRANT_BOOTPKG = 16 };
+enum {
+	GRANT_CONSOLE = 1, GRANT_SPAWNER = 2, GRANT_NULL = 4, GRANT_FRAMES = 8, GRANT_BOOTPKG = 16, GRANT_VM = 32,
+	GRANT_FACTORY = 64,
+};
 
 struct demo {
 	const char *name;
@@ -32,7 +35,7 @@ static const struct demo demos[] = {
 	{ "spawn-hostile", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
 	{ "process-teardown", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
 	{ "boot-package", GRANT_CONSOLE | GRANT_BOOTPKG },
-	{ "bench", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL | GRANT_FRAMES },
+	{ "bench", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL | GRANT_FRAMES | GRANT_VM | GRANT_FACTORY },
 	{ "rights", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL | GRANT_FRAMES | GRANT_BOOTPKG },
 	{ "badge-write-once", GRANT_CONSOLE | GRANT_SPAWNER },
 	{ "results-first", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
@@ -42,6 +45,9 @@ static const struct demo demos[] = {
 	{ "dag-params", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
 	{ "fpu", GRANT_CONSOLE | GRANT_SPAWNER },
 	{ "chaos", GRANT_CONSOLE | GRANT_NULL | GRANT_SPAWNER | GRANT_FRAMES | GRANT_BOOTPKG },
+	{ "virtual-memory", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES | GRANT_VM },
+	{ "shared-memory", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES | GRANT_VM },
+	{ "notification", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES | GRANT_FACTORY },
 };
 
 static const struct demo *find_demo(const char *name)
@@ -65,6 +71,8 @@ static uint32_t collect_grants(const struct demo *d, struct rt_grant *g)
 		{ GRANT_NULL, "null", capos_Null_ID },
 		{ GRANT_FRAMES, "frames", capos_FrameAllocator_ID },
 		{ GRANT_BOOTPKG, "bootpkg", capos_BootPackage_ID },
+		{ GRANT_VM, "vm", capos_VirtualMemory_ID },
+		{ GRANT_FACTORY, "factory", capos_ObjectFactory_ID },
 	};
 	uint32_t n = 0;
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {

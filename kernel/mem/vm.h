@@ -49,8 +49,8 @@ int vm_protect(uint64_t root, uintptr_t va, unsigned flags);
 
 /* Frees the page tables that map nothing on the way to [va, va + len): each
  * table of 4 KiB pages left empty, then each table above it left empty —
- * but never a table the root points to (the kernel half's top-level entries
- * are shared by every address space and never change). Flushes each freed
+ * but never a table the root points to in the kernel half (its top-level
+ * entries are shared by every address space and never change). Flushes each freed
  * table from the paging-structure caches (this CPU only, as vm_unmap).
  * Returns the number of frames freed. */
 uint64_t vm_prune(uint64_t root, uintptr_t va, size_t len);

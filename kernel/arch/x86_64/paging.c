@@ -189,6 +189,11 @@ uint64_t vm_prune(uint64_t root, uintptr_t va, size_t len)
 		uint64_t lo = first > gib << 9 ? first : gib << 9;
 		uint64_t hi = last < (gib << 9) + 511 ? last : (gib << 9) + 511;
 		freed += prune_directory(pdpte, gib, lo, hi);
+		/* A user-half PDPT left empty goes too (the kernel half's are shared). */
+		if (index_at(at, 3) < 256 && table_empty(table_at(*pml4e))) {
+			free_table(pml4e, at);
+			freed++;
+		}
 	}
 	return freed;
 }
