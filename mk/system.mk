@@ -8,7 +8,7 @@ QEMU_ARGS_PVH = -kernel $(KERNEL_ELF) -initrd $(BOOTPKG)
 # The demos init runs by default (make run), in order.
 DEMOS := capset-bootstrap console-paths ring-nop ring-corruption ring-reserved-opcodes ring-fairness \
          tls-smoke unprivileged-stranger fault-isolation spawn-hostile process-teardown boot-package \
-         rights badge-write-once results-first completions kmem-quota
+         rights badge-write-once results-first completions kmem-quota virtual-memory shared-memory notification
 comma := ,
 empty :=
 space := $(empty) $(empty)
