@@ -2,9 +2,12 @@
  * median of SAMPLES runs each: a NOP through cap_enter (batch 1, and batch
  * 64 per op), a Null CALL, and spawn+wait of a trivial child (SPAWNS runs,
  * default SAMPLES: spawning is slow where page-table writes trap, as under
- * a shadow-paging hypervisor). Not a test: the figures are printed for
- * bench/ring to collect. */
+ * a shadow-paging hypervisor), VirtualMemory map + touch + unmap of one
+ * page, and a Notification signal waking a waiter in another process (a
+ * ping-pong with notify-child, reported per hop). Not a test: the figures
+ * are printed for bench/ring to collect. */
 #include "demos/demo.h"
+#include "lib/fmt.h"
 
 const char demo_name[] = "bench";
 
@@ -50,8 +53,215 @@ static void nop_batch(uint32_t batch)
 	}
 }
 
+/* ---- IPC: a server child (this binary, argument "server") answers each
+ * call at once with the bytes it got, and stamps the results with the TSC
+ * at its RECV's completion (one-way CALL) and just before its RETURN
+ * (one-way RETURN). With a transfer block it moves every capability it
+ * received straight back. */
+
+#define XFER ((uint32_t)sizeof(struct capos_transfer))
+#define HDR ((uint32_t)sizeof(struct capos_recv_header))
+
+/* Submits without the runtime's bookkeeping: the IPC loops read their
+ * completions straight from the CQ. */
+static void raw_submit(const struct capos_sqe *sqe)
+{
+	struct capos_ring *r = rt.ring;
+	r->sq[r->sq_tail & (CAPOS_RING_SQ_ENTRIES - 1)] = *sqe;
+	__atomic_store_n(&r->sq_tail, r->sq_tail + 1, __ATOMIC_RELEASE);
+}
+
+struct stamps {
+	uint64_t sent, received, answered;
+};
+
+static int serve(void)
+{
+	uint32_t ep = rt_capset_find("serve", capos_Endpoint_ID);
+	static uint64_t buf[(HDR + XFER + 256) / 8];
+	struct capos_sqe recv = { .opcode = CAPOS_OP_RECV, .cap = ep, .user_data = 1, .buf = (uint64_t)(uintptr_t)buf,
+		                  .buf_cap = sizeof buf };
+	struct capos_recv_header *h = (struct capos_recv_header *)buf;
+	raw_submit(&recv);
+	sys_cap_enter(1, CAPOS_TIMEOUT_NEVER);
+	for (;;) {
+		struct capos_ring *r = rt.ring;
+		struct capos_cqe c = r->cq[r->cq_head & (CAPOS_RING_CQ_ENTRIES - 1)];
+		r->cq_head++;
+		if (c.user_data != 1)
+			continue; /* a RETURN's completion */
+		if (c.result < 0)
+			return 0; /* the endpoint closed */
+		uint64_t got = tsc();
+		uint8_t *msg = (uint8_t *)(h + 1);
+		struct capos_sqe ret = { .opcode = CAPOS_OP_RETURN, .cap = h->reply, .user_data = 2,
+			                 .buf = (uint64_t)(uintptr_t)msg, .params_len = h->params_len };
+		if (h->caps.count) { /* move them back: the block goes before the message */
+			struct capos_transfer *t = (struct capos_transfer *)(msg - XFER);
+			*t = h->caps;
+			for (uint32_t i = 0; i < t->count; i++)
+				t->caps[i].mode = CAPOS_TRANSFER_MOVE;
+			ret.flags = CAPOS_SQE_TRANSFER;
+			ret.buf -= XFER;
+			ret.params_len += XFER;
+		}
+		if (h->params_len >= sizeof(struct stamps)) {
+			struct stamps *st = (struct stamps *)msg;
+			st->received = got;
+			st->answered = tsc();
+		}
+		raw_submit(&ret);
+		raw_submit(&recv);
+		sys_cap_enter(2, CAPOS_TIMEOUT_NEVER);
+	}
+}
+
+/* One raw CALL of bytes (>= sizeof(struct stamps)) through cap, optionally
+ * moving *moved there and back; returns the round trip. */
+static uint64_t ipc_once(uint32_t cap, uint32_t bytes, uint32_t *moved, struct stamps *st)
+{
+	static uint64_t buf[(XFER + 256) / 8];
+	uint32_t off = moved ? XFER : 0;
+	struct capos_transfer *t = (struct capos_transfer *)buf;
+	if (moved)
+		*t = (struct capos_transfer){ .count = 1, .caps = { { *moved, CAPOS_TRANSFER_MOVE, capos_Null_ID } } };
+	struct capos_sqe call = { .opcode = CAPOS_OP_CALL, .flags = moved ? CAPOS_SQE_TRANSFER : 0, .cap = cap,
+		                  .interface_id = capos_Null_ID, .method = capos_Null_echo_ORDINAL, .user_data = 3,
+		                  .buf = (uint64_t)(uintptr_t)buf, .params_len = off + bytes, .buf_cap = off + bytes };
+	struct stamps *s = (struct stamps *)((uint8_t *)buf + off);
+	uint64_t t0 = tsc();
+	s->sent = t0;
+	raw_submit(&call);
+	sys_cap_enter(1, CAPOS_TIMEOUT_NEVER);
+	uint64_t t1 = tsc();
+	struct capos_ring *r = rt.ring;
+	r->cq_head++;
+	*st = *s;
+	if (moved)
+		*moved = t->caps[0].cap;
+	return t1 - t0;
+}
+
+static void ipc_bench(capos_ProcessSpawner spawner, uint32_t null_cap)
+{
+	uint32_t ep = 0, client = 0;
+	if (rt_endpoint_create(RT_CAP(capos_ObjectFactory, "factory"), capos_Null_ID, 0, &ep) ||
+	    rt_endpoint_mint(ep, 0, capos_rightsAll, &client)) {
+		printf("bench: no endpoint: IPC not measured\n");
+		return;
+	}
+	struct rt_grant g = { "serve", ep, capos_Endpoint_ID, 0, capos_rightsAll };
+	struct rt_spawn_args a = { "bench-server", "bench", &g, 1, (const char *const[]){ "server" }, 1, 0 };
+	capos_ProcessHandle h;
+	if (rt_spawn(spawner, &a, &h, 0)) {
+		printf("bench: no server: IPC not measured\n");
+		return;
+	}
+	static const uint32_t sizes[] = { 24, 64 };
+	uint64_t *one_way_call = malloc(SAMPLES * sizeof(uint64_t)), *one_way_ret = malloc(SAMPLES * sizeof(uint64_t));
+	for (uint32_t k = 0; k < 2; k++) {
+		struct stamps st;
+		for (int i = 0; i < 100; i++) /* warm-up */
+			ipc_once(client, sizes[k], 0, &st);
+		for (int i = 0; i < SAMPLES; i++) {
+			samples[i] = ipc_once(client, sizes[k], 0, &st);
+			one_way_call[i] = st.received - st.sent;
+			one_way_ret[i] = samples[i] + st.sent - st.answered;
+		}
+		char what[40];
+		fmt_snprintf(what, sizeof what, "ipc-roundtrip-%ub", sizes[k]);
+		report(what, 1, SAMPLES);
+		uint64_t *keep = samples;
+		samples = one_way_call;
+		fmt_snprintf(what, sizeof what, "ipc-call-oneway-%ub", sizes[k]);
+		report(what, 1, SAMPLES);
+		samples = one_way_ret;
+		fmt_snprintf(what, sizeof what, "ipc-return-oneway-%ub", sizes[k]);
+		report(what, 1, SAMPLES);
+		samples = keep;
+	}
+	uint32_t moved = null_cap;
+	struct stamps st;
+	for (int i = 0; i < SAMPLES; i++)
+		samples[i] = ipc_once(client, 24, &moved, &st);
+	report("ipc-roundtrip-move1", 1, SAMPLES);
+	demo_kill(h); /* it holds a serve capability of its own: it would wait forever */
+	int64_t code;
+	rt_wait(h, &code);
+	rt_release(h.id);
+	rt_release(ep);
+	rt_release(client);
+}
+
+static void vm_page(void)
+{
+	capos_VirtualMemory vm = RT_CAP(capos_VirtualMemory, "vm");
+	RT_CLIENT(cl, 64);
+	for (int i = 0; i < SAMPLES; i++) {
+		uint64_t t0 = tsc();
+		capos_VirtualMemory_map_Params_builder p = capos_VirtualMemory_map_begin(&cl);
+		capos_VirtualMemory_map_Params_set_pages(p, 1);
+		capos_VirtualMemory_map_Params_set_prot(p, capos_VirtualMemory_protRead | capos_VirtualMemory_protWrite);
+		capos_VirtualMemory_map_Results res;
+		if (capos_VirtualMemory_map_call(vm, &cl, &res) < 0)
+			return;
+		uint64_t a = capos_VirtualMemory_map_Results_get_addr(res);
+		*(volatile uint64_t *)(uintptr_t)a = 1;
+		capos_VirtualMemory_unmap_Params_builder u = capos_VirtualMemory_unmap_begin(&cl);
+		capos_VirtualMemory_unmap_Params_set_addr(u, a);
+		capos_VirtualMemory_unmap_Params_set_pages(u, 1);
+		capos_VirtualMemory_unmap_call(vm, &cl, 0);
+		samples[i] = tsc() - t0;
+	}
+	report("vm-map-touch-unmap", 1, SAMPLES);
+}
+
+static capos_Notification make_notification(void)
+{
+	RT_CLIENT(cl, 64);
+	capos_ObjectFactory_notification_call(RT_CAP(capos_ObjectFactory, "factory"), &cl, 0);
+	return (capos_Notification){ cl.new_cap };
+}
+
+/* Signal -> wake across processes: this process signals "note", the child
+ * (waiting on it) wakes and signals "ready", on which this process waits. */
+static void notify_pingpong(capos_ProcessSpawner spawner, int n)
+{
+	capos_Notification note = make_notification(), ready = make_notification();
+	char count[12];
+	fmt_snprintf(count, sizeof count, "%d", n);
+	const char *args[2] = { "pong", count };
+	struct rt_grant g[2] = {
+		{ "note", note.id, capos_Notification_ID, 0, capos_Notification_rightWait },
+		{ "ready", ready.id, capos_Notification_ID, 0, capos_Notification_rightSignal },
+	};
+	struct rt_spawn_args a = { "notify-child", "notify-child", g, 2, args, 2, 0 };
+	capos_ProcessHandle h;
+	if (!note.id || !ready.id || rt_spawn(spawner, &a, &h, 0) != CAPOS_OK)
+		return;
+	RT_CLIENT(cl, 64);
+	uint64_t word;
+	for (int i = 0; i < n; i++) {
+		uint64_t t0 = tsc();
+		capos_Notification_signal_Params_set_bits(capos_Notification_signal_begin(&cl), 1);
+		capos_Notification_signal_call(note, &cl, 0);
+		struct capos_sqe sqe = { .opcode = CAPOS_OP_RECV, .cap = ready.id, .buf = (uint64_t)(uintptr_t)&word,
+			                 .buf_cap = sizeof word };
+		rt_submit_wait(&sqe, 0);
+		samples[i] = tsc() - t0;
+	}
+	report("notify-signal-wake", 2, n);
+	int64_t code;
+	rt_wait(h, &code);
+	rt_release(h.id);
+	rt_release(note.id);
+	rt_release(ready.id);
+}
+
 int main(void)
 {
+	if (rt_argc() == 1 && !strcmp(rt_arg(0), "server"))
+		return serve();
 	samples = malloc(SAMPLES * sizeof(uint64_t));
 	capos_Null null = RT_CAP(capos_Null, "null");
 	capos_ProcessSpawner spawner = RT_CAP(capos_ProcessSpawner, "spawner");
@@ -71,6 +281,7 @@ int main(void)
 		samples[i] = tsc() - t0;
 	}
 	report("null-call", 1, SAMPLES);
+	ipc_bench(spawner, null.id);
 	int spawns = SAMPLES;
 	if (rt_argc()) {
 		spawns = 0;
@@ -89,5 +300,7 @@ int main(void)
 		samples[i] = tsc() - t0;
 	}
 	report("spawn-wait", 1, spawns);
+	vm_page();
+	notify_pingpong(spawner, spawns);
 	return 0;
 }

@@ -3,6 +3,7 @@
 
 #include "include/capos/capset.h"
 #include "include/capos/ring.h"
+#include "kernel/ipc.h"
 #include "kernel/log.h"
 #include "kernel/mem/frame.h"
 #include "kernel/mem/kheap.h"
@@ -112,7 +113,7 @@ static int map_capset(struct process *p, const struct process_grant *g, uint32_t
 	cs->magic = CAPOS_CAPSET_MAGIC;
 	for (uint32_t i = 0; i < n; i++) {
 		cap_id id;
-		err = cap_grant(p, g[i].object, g[i].rights, g[i].badge, &id);
+		err = cap_grant_as(p, g[i].object, g[i].interface_id, g[i].rights, g[i].badge, &id);
 		if (err)
 			return err;
 		memcpy(cs->entries[i].name, g[i].name, sizeof(cs->entries[i].name));
@@ -176,6 +177,7 @@ static void teardown_memory(struct process *p)
 static void free_struct(struct process *p)
 {
 	struct kmem *k = p->kmem;
+	ipc_pool_free(p);
 	kmem_free(k, p, sizeof(*p));
 	kmem_put(k);
 }

@@ -81,6 +81,7 @@ struct process {
 	struct exit_waiter *waiters;  /* waits for this process's exit */
 	struct exit_waiter *my_waits; /* waits this process is making */
 	struct pending_op *pending; /* its RECVs posted on objects */
+	struct ipc_pool *ipc;       /* IPC records (kernel/ipc.h), made on first use */
 	struct process *all_next;   /* every live process */
 	struct process *doomed_next;
 	uint64_t *frame_grants;     /* FrameAllocator grants (physical), reclaimed at exit */

@@ -51,15 +51,34 @@ void ring_complete_later(struct process *p, uint64_t user_data, int32_t result, 
 	wake_if_ready(p);
 }
 
+void ring_complete_handoff(struct process *p, uint64_t user_data, int32_t result, uint32_t cap)
+{
+	if (p->state != PROCESS_ALIVE || !p->ring.q.shared)
+		return;
+	ring_queue_complete(&p->ring.q, user_data, result, cap);
+	struct ring_state *r = &p->ring;
+	if (r->waiter && ring_queue_unread(&r->q) >= r->waiting_for)
+		sched_wake_next(r->waiter);
+}
+
 /* The capability, interface, method and rights checks, in that order.
- * Returns CAPOS_OK with the slot and the method's table entry. */
+ * Returns CAPOS_OK with the slot, the method's table entry, and whether
+ * the capability is an endpoint's client facet (the method is the served
+ * interface's, and the call goes to a server). */
 static int check_capability(struct process *p, const struct capos_sqe *sqe, struct cap_slot **slot,
-                            const struct capnp_method **m)
+                            const struct capnp_method **m, bool *forward)
 {
 	int err = cap_table_lookup(&p->caps, sqe->cap, sqe->interface_id, 0, slot);
 	if (err)
 		return cap_error(err);
-	*m = capnp_interface_method(((struct kobject *)(*slot)->object)->ops->iface, sqe->method);
+	const struct kobject_ops *ops = ((struct kobject *)(*slot)->object)->ops;
+	const struct capnp_interface *iface = ops->iface;
+	*forward = iface->id != sqe->interface_id;
+	if (*forward) {
+		KASSERT(ops->served, "only endpoints have slots of another interface");
+		iface = ops->served((*slot)->object);
+	}
+	*m = capnp_interface_method(iface, sqe->method);
 	if (!*m)
 		return CAPOS_E_NO_SUCH_METHOD;
 	if (((*slot)->rights & (*m)->needs) != (*m)->needs)
@@ -99,9 +118,14 @@ static int do_call(struct process *p, const struct capos_sqe *sqe, uint32_t *new
 {
 	struct cap_slot *slot;
 	const struct capnp_method *m;
-	int r = check_capability(p, sqe, &slot, &m);
+	bool forward = false;
+	int r = check_capability(p, sqe, &slot, &m, &forward);
 	if (r)
 		return r;
+	if (forward)
+		return ipc_call(p, sqe, slot, m);
+	if (sqe->flags & CAPOS_SQE_TRANSFER)
+		return CAPOS_E_NOT_SUPPORTED; /* kernel objects take capabilities in their params */
 	if (m->results_bytes && sqe->buf_cap < m->results_bytes)
 		return CAPOS_E_TOO_BIG;
 	/* Results are written after the object acted, so the whole results

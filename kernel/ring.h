@@ -42,4 +42,7 @@ int64_t ring_enter(struct process *p, uint32_t min_complete, uint64_t timeout_ns
  * returned) and wakes p if it waits for it. No effect once p has exited. */
 void ring_complete_later(struct process *p, uint64_t user_data, int32_t result, uint32_t cap);
 
+/* ring_complete_later whose wake-up, if any, runs p next (sched_wake_next). */
+void ring_complete_handoff(struct process *p, uint64_t user_data, int32_t result, uint32_t cap);
+
 #endif

@@ -196,6 +196,19 @@ void sched_wake(struct thread *t)
 	run_enqueue(t);
 }
 
+void sched_wake_next(struct thread *t)
+{
+	if (t->state != THREAD_BLOCKED)
+		return;
+	if (t->wake_tick != DEADLINE_NONE)
+		sleep_remove(t);
+	t->wake_tick = DEADLINE_NONE;
+	t->state = THREAD_RUNNABLE;
+	if (!(t->run_next = run_head))
+		run_tail = t;
+	run_head = t;
+}
+
 void sched_discard(struct thread *t)
 {
 	KASSERT(t != current, "the current thread leaves through sched_exit_current");

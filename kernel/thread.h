@@ -59,6 +59,11 @@ bool sched_block(uint64_t deadline);
 /* Makes a blocked thread runnable (no effect otherwise). */
 void sched_wake(struct thread *t);
 
+/* sched_wake, but t runs next: at the head of the run queue (direct
+ * handoff: the thread an IPC completion wakes runs as soon as the current
+ * one blocks or is preempted). */
+void sched_wake_next(struct thread *t);
+
 /* Removes a thread that is not current from the scheduler and frees it. */
 void sched_discard(struct thread *t);
 

@@ -116,6 +116,41 @@ int rt_spawn(capos_ProcessSpawner spawner, const struct rt_spawn_args *a, capos_
 /* Waits for the process to exit: CAPOS_OK with its exit code, or an error. */
 int rt_wait(capos_ProcessHandle h, int64_t *exit_code);
 
+/* ------------------------------------------------------------ IPC
+ * A server makes an endpoint serving one interface of the schema, mints
+ * client capabilities (badged, attenuated) and passes them on (spawn
+ * grants, transfers); clients call them with the interface's generated
+ * client, exactly as they would call a kernel object. */
+
+/* Makes an endpoint serving interface_id; *serve is its serve capability. */
+int rt_endpoint_create(capos_ObjectFactory factory, uint64_t interface_id, uint32_t queue_limit, uint32_t *serve);
+
+/* A client capability of the endpoint with a badge and at most rights. */
+int rt_endpoint_mint(uint32_t serve, uint64_t badge, uint32_t rights, uint32_t *client);
+
+/* One RECV: buf receives a struct capos_recv_header and the params.
+ * Returns the bytes received or an error; the reply capability is in the
+ * header. */
+int rt_recv(uint32_t serve, void *buf, uint32_t buf_cap);
+
+/* One RETURN through reply: the results message, or exception < 0. */
+int rt_return(uint32_t reply, const void *results, uint32_t len, int32_t exception);
+
+/* A server's handler for one call: the generated I_dispatch usually,
+ *     static int handle(void *ctx, const struct capos_recv_header *h, struct capnp_call *c)
+ *     { return capos_Console_dispatch(&server, ctx, c); }
+ * returning CAPOS_OK (results built in c->results) or a CAPOS_E_* error
+ * the caller receives as its result. h gives the badge and the caller. */
+typedef int (*rt_handler)(void *ctx, const struct capos_recv_header *h, struct capnp_call *call);
+
+#define RT_SERVE_BUF 8192u     /* receive buffer: header and params */
+#define RT_SERVE_RESULTS 4096u /* results arena */
+
+/* Serves calls on serve: RECV, handle, RETURN (the RETURN and the next
+ * RECV in one cap_enter), max_calls times (0: until the endpoint closes).
+ * Returns CAPOS_OK after max_calls, or the RECV's error. */
+int rt_serve(uint32_t serve, rt_handler handle, void *ctx, uint32_t max_calls);
+
 /* ------------------------------------------------------------ heap, output */
 void *malloc(size_t size);
 void free(void *p);

@@ -4,6 +4,7 @@
 #include "include/capos/ring.h"
 #include "kernel/log.h"
 #include "kernel/process.h"
+#include "lib/cap_transfer.h"
 
 void kobject_put(struct kobject *o)
 {
@@ -35,18 +36,7 @@ void cap_drop(struct cap_slot *removed)
 	kobject_put(o);
 }
 
-int cap_error(int err)
-{
-	static const int map[][2] = {
-		{ CAP_ERR_STALE, CAPOS_E_STALE_CAP },         { CAP_ERR_WRONG_INTERFACE, CAPOS_E_WRONG_INTERFACE },
-		{ CAP_ERR_RIGHTS, CAPOS_E_PERMISSION_DENIED }, { CAP_ERR_FULL, CAPOS_E_TABLE_FULL },
-		{ CAP_ERR_RESERVED, CAPOS_E_RESERVED_CAP },
-	};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (map[i][0] == err)
-			return map[i][1];
-	return CAPOS_E_BAD_CAP; /* a bad id, or a slot that is not live */
-}
+int cap_error(int err) { return cap_capos_error(err); }
 
 bool call_text(struct capnp_text t, char *out, size_t cap)
 {

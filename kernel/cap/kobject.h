@@ -63,6 +63,10 @@ struct kobject_ops {
 	/* A slot holding o as interface_id was added (delta +1) or dropped (-1),
 	 * for objects whose facets count separately (NULL: not told). */
 	void (*facet)(struct kobject *o, uint64_t interface_id, int delta);
+	/* For a slot of o whose interface is not ops->iface (an endpoint's
+	 * client facet): the interface it serves, whose method table the ring
+	 * checks calls against and which kernel/ipc.c forwards (NULL: none). */
+	const struct capnp_interface *(*served)(struct kobject *o);
 };
 
 /* A kernel object. refs counts every reference (capability slots and the

@@ -3,16 +3,36 @@
  * kernel/cap/notification.c). */
 #include "capos/capos.capnp.h"
 #include "include/capos/ring.h"
+#include "kernel/cap/endpoint.h"
 #include "kernel/cap/kobject.h"
 #include "kernel/cap/notification.h"
 #include "kernel/log.h"
 #include "kernel/process.h"
 
+/* endpoint: the served interface must be one of the schema's (the ring
+ * checks calls against its method table), and not Endpoint or Reply. */
 static int factory_endpoint(void *self, struct capnp_call *call, capos_ObjectFactory_endpoint_Params params,
                             capos_ObjectFactory_endpoint_Results_builder results)
 {
-	(void)self, (void)call, (void)params, (void)results;
-	return CAPOS_E_NOT_SUPPORTED;
+	(void)self;
+	struct call *c = call_of(call);
+	uint64_t id = capos_ObjectFactory_endpoint_Params_get_interfaceId(params);
+	uint32_t limit = capos_ObjectFactory_endpoint_Params_get_queueLimit(params);
+	const struct capnp_interface *iface = capnp_interface_find(capos_interfaces, CAPOS_INTERFACE_COUNT, id);
+	if (!iface || id == capos_Endpoint_ID || id == capos_Reply_ID || limit > ENDPOINT_MAX_QUEUE)
+		return CAPOS_E_BAD_ARGUMENT;
+	if (cap_table_full(&c->caller->caps))
+		return CAPOS_E_TABLE_FULL;
+	struct endpoint *ep;
+	int err = endpoint_create(iface, limit ? limit : ENDPOINT_DEFAULT_QUEUE, c->caller->kmem, &ep);
+	if (err)
+		return err;
+	cap_id cap;
+	KASSERT(cap_grant(c->caller, &ep->obj, capos_Endpoint_RIGHTS, 0, &cap) == CAPOS_OK, "a free slot was checked");
+	kobject_put(&ep->obj); /* the serve capability holds it now */
+	capos_ObjectFactory_endpoint_Results_set_endpoint(results, cap);
+	c->new_cap = cap;
+	return CAPOS_OK;
 }
 
 static int factory_notification(void *self, struct capnp_call *call, capos_ObjectFactory_notification_Params params,

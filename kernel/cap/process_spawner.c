@@ -29,6 +29,8 @@ static int check_grant(struct process *caller, capos_SpawnGrant sg, struct proce
 	int err = cap_table_lookup(&caller->caps, id, capos_SpawnGrant_get_interfaceId(sg), 0, &slot);
 	if (err)
 		return cap_error(err);
+	if (slot->interface_id == capos_Reply_ID)
+		return CAPOS_E_BAD_ARGUMENT; /* a reply is answered, not passed on */
 	uint64_t badge = capos_SpawnGrant_get_badge(sg);
 	if (badge && slot->badge && badge != slot->badge)
 		return CAPOS_E_PERMISSION_DENIED; /* badges are write-once */

@@ -81,6 +81,7 @@ void aspace_unmap(struct aspace *as, uintptr_t va, uint64_t pages)
 			owned++;
 		}
 	}
+	as->shrinks++; /* access checks made before no longer hold */
 	owned += vm_prune(as->root, va, pages * PAGE_SIZE);
 	as->frames -= owned;
 	kmem_uncharge(as->kmem, owned * PAGE_SIZE);
@@ -88,6 +89,7 @@ void aspace_unmap(struct aspace *as, uintptr_t va, uint64_t pages)
 
 void aspace_protect(struct aspace *as, uintptr_t va, uint64_t pages, unsigned flags)
 {
+	as->shrinks++; /* a page may lose its write right */
 	for (uint64_t i = 0; i < pages; i++)
 		KASSERT(vm_protect(as->root, va + i * PAGE_SIZE, flags | VM_USER) == VM_OK,
 		        "the caller checked every page is mapped and the flags are not W+X");
@@ -183,6 +185,25 @@ static void copy_pages(const struct aspace *as, uint64_t va, void *k, size_t len
 		else
 			memcpy(kp, phys_to_virt(pa), chunk);
 		va += chunk, kp += chunk, len -= chunk;
+	}
+}
+
+void aspace_copy_between_checked(const struct aspace *to, uint64_t dst, const struct aspace *from, uint64_t src,
+                                 size_t len)
+{
+	while (len) {
+		uint64_t spa, dpa;
+		unsigned flags;
+		vm_translate(from->root, src, &spa, &flags);
+		vm_translate(to->root, dst, &dpa, &flags);
+		size_t chunk = PAGE_SIZE - (src & (PAGE_SIZE - 1));
+		size_t dchunk = PAGE_SIZE - (dst & (PAGE_SIZE - 1));
+		if (dchunk < chunk)
+			chunk = dchunk;
+		if (chunk > len)
+			chunk = len;
+		memcpy(phys_to_virt(dpa), phys_to_virt(spa), chunk);
+		src += chunk, dst += chunk, len -= chunk;
 	}
 }
 

@@ -23,6 +23,8 @@ struct aspace {
 	                       (not the frames of VM_SHARED pages) */
 	struct kmem *kmem;  /* every frame is charged to it */
 	uint64_t auto_next; /* where the next kernel-chosen range is looked for */
+	uint64_t shrinks;   /* bumped whenever a mapping goes or loses rights: an
+	                       access check made at an equal count still holds */
 };
 
 /* The most frames mapping pages consecutive pages can take: the pages and
@@ -88,5 +90,10 @@ bool aspace_copy_out(const struct aspace *as, uint64_t dst, const void *src, siz
  * second check, cannot fail. */
 void aspace_read_checked(const struct aspace *as, void *dst, uint64_t src, size_t len);
 void aspace_write_checked(const struct aspace *as, uint64_t dst, const void *src, size_t len);
+
+/* Copies len bytes from src in from to dst in to, both ranges already
+ * checked with aspace_accessible (dst writable). Cannot fail. */
+void aspace_copy_between_checked(const struct aspace *to, uint64_t dst, const struct aspace *from, uint64_t src,
+                                 size_t len);
 
 #endif

@@ -240,9 +240,8 @@ static void test_method_tables_capos(void)
 	          capos_Console_rightWrite, 16, 0, 1, 0, 0);
 	check_row(&capos_FrameAllocator_interface, capos_FrameAllocator_stats_ORDINAL, "stats",
 	          capos_FrameAllocator_rightStats, 16 + 6 * 8, 0, 0, 6, 0);
-	/* Endpoint's call and serve rights are needed by no method, yet its own */
-	CHECK_EQ(capos_Endpoint_RIGHTS,
-	         capos_Endpoint_rightCall | capos_Endpoint_rightServe | capos_Endpoint_rightMint);
+	/* Endpoint's serve right is needed by no method (RECV checks it), yet its own */
+	CHECK_EQ(capos_Endpoint_RIGHTS, capos_Endpoint_rightServe | capos_Endpoint_rightMint);
 	check_row(&capos_Endpoint_interface, capos_Endpoint_mint_ORDINAL, "mint",
 	          capos_Endpoint_rightMint, 16 + 8, 2, 0, 0, 1);
 	check_row(&capos_ProcessSpawner_interface, capos_ProcessSpawner_spawn_ORDINAL, "spawn",
@@ -289,8 +288,8 @@ static void b_vm_protect(struct capnp_builder *b)
 }
 static void b_ep_mint(struct capnp_builder *b)
 {
-	capos_Endpoint ep = { 0xffffffffu };
-	capos_Endpoint_mint_Results_set_endpoint_cap(capos_Endpoint_mint_Results_init_root(b), ep);
+	capos_Endpoint_mint_Results_builder r = capos_Endpoint_mint_Results_init_root(b);
+	capnp_pb_set_cap(capnp_sb_ptr(r.b, 0), 0xffffffffu);
 }
 static void b_spawn(struct capnp_builder *b)
 {
