@@ -2,8 +2,10 @@
  * median of SAMPLES runs each: a NOP through cap_enter (batch 1, and batch
  * 64 per op), a Null CALL, and spawn+wait of a trivial child (SPAWNS runs,
  * default SAMPLES: spawning is slow where page-table writes trap, as under
- * a shadow-paging hypervisor). Not a test: the figures are printed for
- * bench/ring to collect. */
+ * a shadow-paging hypervisor), VirtualMemory map + touch + unmap of one
+ * page, and a Notification signal waking a waiter in another process (a
+ * ping-pong with notify-child, reported per hop). Not a test: the figures
+ * are printed for bench/ring to collect. */
 #include "demos/demo.h"
 #include "lib/fmt.h"
 
@@ -239,6 +241,71 @@ static int profile(const char *arg)
 	return 0;
 }
 
+static void vm_page(void)
+{
+	capos_VirtualMemory vm = RT_CAP(capos_VirtualMemory, "vm");
+	RT_CLIENT(cl, 64);
+	for (int i = 0; i < SAMPLES; i++) {
+		uint64_t t0 = tsc();
+		capos_VirtualMemory_map_Params_builder p = capos_VirtualMemory_map_begin(&cl);
+		capos_VirtualMemory_map_Params_set_pages(p, 1);
+		capos_VirtualMemory_map_Params_set_prot(p, capos_VirtualMemory_protRead | capos_VirtualMemory_protWrite);
+		capos_VirtualMemory_map_Results res;
+		if (capos_VirtualMemory_map_call(vm, &cl, &res) < 0)
+			return;
+		uint64_t a = capos_VirtualMemory_map_Results_get_addr(res);
+		*(volatile uint64_t *)(uintptr_t)a = 1;
+		capos_VirtualMemory_unmap_Params_builder u = capos_VirtualMemory_unmap_begin(&cl);
+		capos_VirtualMemory_unmap_Params_set_addr(u, a);
+		capos_VirtualMemory_unmap_Params_set_pages(u, 1);
+		capos_VirtualMemory_unmap_call(vm, &cl, 0);
+		samples[i] = tsc() - t0;
+	}
+	report("vm-map-touch-unmap", 1, SAMPLES);
+}
+
+static capos_Notification make_notification(void)
+{
+	RT_CLIENT(cl, 64);
+	capos_ObjectFactory_notification_call(RT_CAP(capos_ObjectFactory, "factory"), &cl, 0);
+	return (capos_Notification){ cl.new_cap };
+}
+
+/* Signal -> wake across processes: this process signals "note", the child
+ * (waiting on it) wakes and signals "ready", on which this process waits. */
+static void notify_pingpong(capos_ProcessSpawner spawner, int n)
+{
+	capos_Notification note = make_notification(), ready = make_notification();
+	char count[12];
+	fmt_snprintf(count, sizeof count, "%d", n);
+	const char *args[2] = { "pong", count };
+	struct rt_grant g[2] = {
+		{ "note", note.id, capos_Notification_ID, 0, capos_Notification_rightWait },
+		{ "ready", ready.id, capos_Notification_ID, 0, capos_Notification_rightSignal },
+	};
+	struct rt_spawn_args a = { "notify-child", "notify-child", g, 2, args, 2, 0 };
+	capos_ProcessHandle h;
+	if (!note.id || !ready.id || rt_spawn(spawner, &a, &h, 0) != CAPOS_OK)
+		return;
+	RT_CLIENT(cl, 64);
+	uint64_t word;
+	for (int i = 0; i < n; i++) {
+		uint64_t t0 = tsc();
+		capos_Notification_signal_Params_set_bits(capos_Notification_signal_begin(&cl), 1);
+		capos_Notification_signal_call(note, &cl, 0);
+		struct capos_sqe sqe = { .opcode = CAPOS_OP_RECV, .cap = ready.id, .buf = (uint64_t)(uintptr_t)&word,
+			                 .buf_cap = sizeof word };
+		rt_submit_wait(&sqe, 0);
+		samples[i] = tsc() - t0;
+	}
+	report("notify-signal-wake", 2, n);
+	int64_t code;
+	rt_wait(h, &code);
+	rt_release(h.id);
+	rt_release(note.id);
+	rt_release(ready.id);
+}
+
 int main(void)
 {
 	if (rt_argc() == 1 && !strcmp(rt_arg(0), "server"))
@@ -283,5 +350,7 @@ int main(void)
 		samples[i] = tsc() - t0;
 	}
 	report("spawn-wait", 1, spawns);
+	vm_page();
+	notify_pingpong(spawner, spawns);
 	return 0;
 }

@@ -442,6 +442,8 @@ static void gen_call(struct op *o, struct plan *p)
 		m = capos_ProcessHandle_info_ORDINAL; /* bounded waits; a sub-chaos runs to its end */
 	if (kind == K_HANDLE && !s && m == capos_ProcessHandle_wait_ORDINAL)
 		m = capos_ProcessHandle_info_ORDINAL; /* a forged id may still name a live handle */
+	if (kind == K_FRAMES && m == capos_FrameAllocator_allocObject_ORDINAL)
+		m = capos_FrameAllocator_stats_ORDINAL; /* not modelled: the shared-memory demo covers MemoryObjects */
 	p->sqe = (struct capos_sqe){ .opcode = CAPOS_OP_CALL, .cap = id, .method = m,
 		                     .interface_id = r < 90 ? ifc->id : r < 94 ? kind_ifc[1 + below(K_COUNT - 1)]->id
 		                                     : r < 97 ? 0 : rnd() };

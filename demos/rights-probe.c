@@ -59,6 +59,13 @@ static int call(const char *iface, const char *method, const char *expect)
 			capos_FrameAllocator_free_call(RT_CAP(capos_FrameAllocator, "alloc"), &cl, 0);
 			return r;
 		}
+		if (!strcmp(method, "3")) {
+			capos_FrameAllocator_allocObject_Params_set_pages(capos_FrameAllocator_allocObject_begin(&cl), 1);
+			int r = capos_FrameAllocator_allocObject_call(fa, &cl, 0);
+			if (r >= 0)
+				rt_release(cl.new_cap);
+			return r;
+		}
 		return capos_FrameAllocator_stats_call(fa, &cl, 0);
 	}
 	if (!strcmp(iface, "ProcessSpawner")) {

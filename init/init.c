@@ -12,7 +12,10 @@
  * a small machine what init has left but an eighth (demo_kernel_memory). */
 #define DEMO_KERNEL_MEMORY (32ull * 1024 * 1024)
 
-enum { GRANT_CONSOLE = 1, GRANT_SPAWNER = 2, GRANT_NULL = 4, GRANT_FRAMES = 8, GRANT_BOOTPKG = 16, GRANT_FACTORY = 32 };
+enum {
+	GRANT_CONSOLE = 1, GRANT_SPAWNER = 2, GRANT_NULL = 4, GRANT_FRAMES = 8, GRANT_BOOTPKG = 16, GRANT_FACTORY = 32,
+	GRANT_VM = 64,
+};
 
 struct demo {
 	const char *name;
@@ -32,7 +35,7 @@ static const struct demo demos[] = {
 	{ "spawn-hostile", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
 	{ "process-teardown", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
 	{ "boot-package", GRANT_CONSOLE | GRANT_BOOTPKG },
-	{ "bench", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL | GRANT_FRAMES | GRANT_FACTORY },
+	{ "bench", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL | GRANT_FRAMES | GRANT_VM | GRANT_FACTORY },
 	{ "rights", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL | GRANT_FRAMES | GRANT_BOOTPKG },
 	{ "badge-write-once", GRANT_CONSOLE | GRANT_SPAWNER },
 	{ "results-first", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
@@ -47,6 +50,9 @@ static const struct demo demos[] = {
 	{ "ipc-hostile", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FACTORY | GRANT_FRAMES },
 	{ "user-console", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FACTORY },
 	{ "chaos", GRANT_CONSOLE | GRANT_NULL | GRANT_SPAWNER | GRANT_FRAMES | GRANT_BOOTPKG },
+	{ "virtual-memory", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES | GRANT_VM },
+	{ "shared-memory", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES | GRANT_VM },
+	{ "notification", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES | GRANT_FACTORY },
 };
 
 static const struct demo *find_demo(const char *name)
@@ -70,6 +76,7 @@ static uint32_t collect_grants(const struct demo *d, struct rt_grant *g)
 		{ GRANT_NULL, "null", capos_Null_ID },
 		{ GRANT_FRAMES, "frames", capos_FrameAllocator_ID },
 		{ GRANT_BOOTPKG, "bootpkg", capos_BootPackage_ID },
+		{ GRANT_VM, "vm", capos_VirtualMemory_ID },
 		{ GRANT_FACTORY, "factory", capos_ObjectFactory_ID },
 	};
 	uint32_t n = 0;

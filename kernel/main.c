@@ -135,6 +135,7 @@ static void start_init(struct boot_options *o)
 		{ "null", null_object(), capos_Null_ID, capos_Null_RIGHTS, 0 },
 		{ "frames", frame_allocator_object(), capos_FrameAllocator_ID, capos_FrameAllocator_RIGHTS, 0 },
 		{ "factory", object_factory(), capos_ObjectFactory_ID, capos_ObjectFactory_RIGHTS, 0 },
+		{ "vm", virtual_memory_object(), capos_VirtualMemory_ID, capos_VirtualMemory_RIGHTS, 0 },
 	};
 	/* init's kernel-memory quota: all free memory but a reserve for what
 	 * the kernel's own allocations round up beyond what they charge. */

@@ -9,7 +9,8 @@ QEMU_ARGS_PVH = -kernel $(KERNEL_ELF) -initrd $(BOOTPKG)
 DEMOS := capset-bootstrap console-paths ring-nop ring-corruption ring-reserved-opcodes ring-fairness \
          tls-smoke unprivileged-stranger fault-isolation spawn-hostile process-teardown boot-package \
          rights badge-write-once results-first completions kmem-quota \
-         endpoint-roundtrip ipc-server ipc-transfer ipc-hostile user-console
+         endpoint-roundtrip ipc-server ipc-transfer ipc-hostile user-console \
+         virtual-memory shared-memory notification
 comma := ,
 empty :=
 space := $(empty) $(empty)

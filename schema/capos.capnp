@@ -60,6 +60,11 @@ interface FrameAllocator {
   # The frame ledger. grantedFrames: frames currently granted to this
   # caller; kernelMemoryUsed/Limit: the caller's kernel-memory account;
   # heapFrames: frames the kernel heap holds.
+  allocObject @3 (pages :UInt32, contiguous :Bool) -> (memory :MemoryObject)
+      $needs(.FrameAllocator.rightAlloc);
+  # A MemoryObject of pages zeroed frames (1..1024; contiguous only for one
+  # page), charged to the caller's kernel-memory quota until the object is
+  # gone (docs/memory.md).
 }
 
 interface VirtualMemory {
@@ -127,6 +132,23 @@ interface Notification {
   mint @1 (badge :UInt64, rights :UInt32) -> (notification :Notification)
       $needs(.Notification.rightMint);
   # A copy with the given badge (write-once) and at most the given rights.
+}
+
+interface MemoryObject {
+  # A set of frames that several address spaces may map at once (shared
+  # memory, later DMA buffers). A capability without rightWrite is a
+  # read-only facet: it maps the frames read-only. The frames are freed
+  # when the last capability and the last mapping are gone (docs/memory.md).
+  const rightMap :UInt32 = 1;
+  const rightWrite :UInt32 = 2;
+
+  map @0 (addr :UInt64, writable :Bool) -> (addr :UInt64) $needs(.MemoryObject.rightMap);
+  # Maps every page of the object into the caller's address space at addr
+  # (page-aligned, free), or where the kernel chooses if addr is 0;
+  # writable needs rightWrite.
+  unmap @1 (addr :UInt64) -> () $needs(.MemoryObject.rightMap);
+  # Removes the caller's mapping of this object at addr.
+  size @2 () -> (pages :UInt32) $needs(.MemoryObject.rightMap);
 }
 
 struct SpawnGrant {

@@ -4,6 +4,8 @@
 #include "capos/capos.capnp.h"
 #include "include/capos/ring.h"
 #include "kernel/cap/kobject.h"
+#include "kernel/cap/memory_object.h"
+#include "kernel/log.h"
 #include "kernel/kmem.h"
 #include "kernel/mem/frame.h"
 #include "kernel/mem/kheap.h"
@@ -79,10 +81,38 @@ static int fa_stats(void *self, struct capnp_call *call, capos_FrameAllocator_st
 	return CAPOS_OK;
 }
 
+/* A MemoryObject of fresh frames for the caller (kernel/cap/memory_object.c). */
+static int fa_alloc_object(void *self, struct capnp_call *call, capos_FrameAllocator_allocObject_Params params,
+                           capos_FrameAllocator_allocObject_Results_builder results)
+{
+	(void)self;
+	struct call *c = call_of(call);
+	uint32_t pages = capos_FrameAllocator_allocObject_Params_get_pages(params);
+	/* Decode. */
+	if (!pages || pages > MEMORY_OBJECT_MAX_PAGES)
+		return CAPOS_E_BAD_ARGUMENT;
+	if (capos_FrameAllocator_allocObject_Params_get_contiguous(params) && pages > 1)
+		return CAPOS_E_NOT_SUPPORTED; /* no contiguous runs yet */
+	if (cap_table_full(&c->caller->caps))
+		return CAPOS_E_TABLE_FULL;
+	struct kobject *mo;
+	int err = memory_object_new(c->caller->kmem, pages, &mo);
+	if (err)
+		return err;
+	/* Invoke: a free slot was checked. */
+	cap_id id;
+	KASSERT(cap_grant(c->caller, mo, capos_MemoryObject_RIGHTS, 0, &id) == CAPOS_OK, "the table had a free slot");
+	kobject_put(mo); /* the creation's reference; the capability keeps its own */
+	capos_FrameAllocator_allocObject_Results_set_memory_cap(results, (capos_MemoryObject){ id });
+	c->new_cap = id;
+	return CAPOS_OK;
+}
+
 static const struct capos_FrameAllocator_server server = {
 	.alloc = fa_alloc,
 	.free = fa_free,
 	.stats = fa_stats,
+	.allocObject = fa_alloc_object,
 };
 
 static int frame_allocator_call(struct kobject *o, struct call *c)

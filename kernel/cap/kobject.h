@@ -118,5 +118,6 @@ struct kobject *spawner_object(void);
 struct kobject *frame_allocator_object(void);
 struct kobject *boot_package_object(void);
 struct kobject *object_factory(void);
+struct kobject *virtual_memory_object(void);
 
 #endif

@@ -5,6 +5,7 @@
 #include "include/capos/ring.h"
 #include "kernel/cap/endpoint.h"
 #include "kernel/cap/kobject.h"
+#include "kernel/cap/notification.h"
 #include "kernel/log.h"
 #include "kernel/process.h"
 
@@ -37,8 +38,20 @@ static int factory_endpoint(void *self, struct capnp_call *call, capos_ObjectFac
 static int factory_notification(void *self, struct capnp_call *call, capos_ObjectFactory_notification_Params params,
                                 capos_ObjectFactory_notification_Results_builder results)
 {
-	(void)self, (void)call, (void)params, (void)results;
-	return CAPOS_E_NOT_SUPPORTED;
+	(void)self, (void)params;
+	struct call *c = call_of(call);
+	if (cap_table_full(&c->caller->caps))
+		return CAPOS_E_TABLE_FULL;
+	struct kobject *n;
+	int err = notification_new(c->caller->kmem, &n);
+	if (err)
+		return err;
+	cap_id id;
+	KASSERT(cap_grant(c->caller, n, capos_Notification_RIGHTS, 0, &id) == CAPOS_OK, "the table had a free slot");
+	kobject_put(n); /* the creation's reference; the capability keeps its own */
+	capos_ObjectFactory_notification_Results_set_notification_cap(results, (capos_Notification){ id });
+	c->new_cap = id;
+	return CAPOS_OK;
 }
 
 static const struct capos_ObjectFactory_server server = {

@@ -53,6 +53,91 @@ int aspace_map_new(struct aspace *as, uintptr_t va, unsigned flags, uint64_t *pa
 	return CAPOS_OK;
 }
 
+int aspace_can_take(const struct aspace *as, uint64_t frames)
+{
+	if (!kmem_room(as->kmem, frames * PAGE_SIZE))
+		return CAPOS_E_LIMIT_EXCEEDED;
+	return frame_free_count() >= frames ? CAPOS_OK : CAPOS_E_NO_MEMORY;
+}
+
+void aspace_map_shared(struct aspace *as, uintptr_t va, uint64_t pa, unsigned flags)
+{
+	uint64_t before = frame_free_count();
+	int err = vm_map(as->root, va, pa, flags | VM_USER | VM_SHARED);
+	KASSERT(err == VM_OK, "a checked shared mapping cannot fail");
+	charge_taken(as, before);
+}
+
+void aspace_unmap(struct aspace *as, uintptr_t va, uint64_t pages)
+{
+	uint64_t owned = 0;
+	for (uint64_t i = 0; i < pages; i++) {
+		uint64_t pa;
+		unsigned flags;
+		uintptr_t at = va + i * PAGE_SIZE;
+		KASSERT(vm_translate(as->root, at, &pa, &flags), "the caller checked every page is mapped");
+		vm_unmap(as->root, at);
+		if (!(flags & VM_SHARED)) {
+			frame_free(pa);
+			owned++;
+		}
+	}
+	as->shrinks++; /* access checks made before no longer hold */
+	owned += vm_prune(as->root, va, pages * PAGE_SIZE);
+	as->frames -= owned;
+	kmem_uncharge(as->kmem, owned * PAGE_SIZE);
+}
+
+void aspace_protect(struct aspace *as, uintptr_t va, uint64_t pages, unsigned flags)
+{
+	as->shrinks++; /* a page may lose its write right */
+	for (uint64_t i = 0; i < pages; i++)
+		KASSERT(vm_protect(as->root, va + i * PAGE_SIZE, flags | VM_USER) == VM_OK,
+		        "the caller checked every page is mapped and the flags are not W+X");
+}
+
+bool aspace_range_free(const struct aspace *as, uintptr_t va, uint64_t pages)
+{
+	for (uint64_t i = 0; i < pages; i++) {
+		uint64_t pa;
+		unsigned flags;
+		if (vm_translate(as->root, va + i * PAGE_SIZE, &pa, &flags))
+			return false;
+	}
+	return true;
+}
+
+/* Page lookups one search may make: a search past this many mapped pages
+ * gives up (the process filled the region with its own fixed mappings). */
+#define FIND_FREE_STEPS 4096
+
+bool aspace_find_free(struct aspace *as, uint64_t pages, uintptr_t *va)
+{
+	uint64_t len = pages * PAGE_SIZE, at = as->auto_next;
+	if (at < USER_AUTO_BASE || at >= USER_AUTO_END)
+		at = USER_AUTO_BASE;
+	uint64_t run = 0;
+	for (uint32_t step = 0; step < FIND_FREE_STEPS + pages && run < pages; step++) {
+		if (at + (pages - run) * PAGE_SIZE > USER_AUTO_END) {
+			at = USER_AUTO_BASE; /* wrap around once the end is reached */
+			run = 0;
+		}
+		uint64_t pa;
+		unsigned flags;
+		if (vm_translate(as->root, at + run * PAGE_SIZE, &pa, &flags)) {
+			at += (run + 1) * PAGE_SIZE;
+			run = 0;
+		} else {
+			run++;
+		}
+	}
+	if (run < pages)
+		return false;
+	*va = at;
+	as->auto_next = at + len;
+	return true;
+}
+
 void aspace_destroy(struct aspace *as)
 {
 	if (!as->root)

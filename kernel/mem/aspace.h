@@ -12,13 +12,24 @@
 
 struct kmem;
 
+/* Where the kernel places mappings whose caller let it choose (address 0 to
+ * VirtualMemory.map or MemoryObject.map): nothing else is put there. */
+#define USER_AUTO_BASE 0x0000100000000000ull
+#define USER_AUTO_END 0x0000200000000000ull
+
 struct aspace {
 	uint64_t root;      /* PML4, physical */
-	uint64_t frames;    /* frames this address space owns: pages and tables */
+	uint64_t frames;    /* frames this address space owns: pages and tables
+	                       (not the frames of VM_SHARED pages) */
 	struct kmem *kmem;  /* every frame is charged to it */
+	uint64_t auto_next; /* where the next kernel-chosen range is looked for */
 	uint64_t shrinks;   /* bumped whenever a mapping goes or loses rights: an
 	                       access check made at an equal count still holds */
 };
+
+/* The most frames mapping pages consecutive pages can take: the pages and
+ * the tables on the way to them (pages <= 512 * 510). */
+static inline uint64_t aspace_worst_frames(uint64_t pages) { return pages + pages / 512 + 2 + 2 + 2; }
 
 /* Creates an empty address space whose frames are charged to kmem.
  * Returns CAPOS_OK, CAPOS_E_LIMIT_EXCEEDED or CAPOS_E_NO_MEMORY. */
@@ -30,6 +41,33 @@ int aspace_create(struct aspace *as, struct kmem *kmem);
  * and the tables it may need), CAPOS_E_NO_MEMORY or CAPOS_E_BAD_ARGUMENT
  * (va unaligned, outside user space, or already mapped). */
 int aspace_map_new(struct aspace *as, uintptr_t va, unsigned flags, uint64_t *pa);
+
+/* Maps the existing frame pa at va as VM_SHARED (the frame stays its
+ * owner's; only the page tables made for it are this space's, charged).
+ * The caller checked that va is free and the account has room for
+ * aspace_worst_frames(1) - 1 tables and that frames are free: cannot fail. */
+void aspace_map_shared(struct aspace *as, uintptr_t va, uint64_t pa, unsigned flags);
+
+/* Unmaps pages pages from va (each one mapped: checked by the caller),
+ * freeing and uncharging the frames the space owns, then frees the page
+ * tables left empty. Flushes each page from the TLB. */
+void aspace_unmap(struct aspace *as, uintptr_t va, uint64_t pages);
+
+/* Gives each of pages pages from va (each mapped: checked) the vm flags
+ * (VM_USER implied; not W+X: checked); flushes each from the TLB. */
+void aspace_protect(struct aspace *as, uintptr_t va, uint64_t pages, unsigned flags);
+
+/* True if no page of [va, va + pages * PAGE_SIZE) is mapped. */
+bool aspace_range_free(const struct aspace *as, uintptr_t va, uint64_t pages);
+
+/* Finds pages free consecutive pages in [USER_AUTO_BASE, USER_AUTO_END),
+ * looking from where the last search ended; false when none is found
+ * within a bounded search. Changes nothing but the search hint. */
+bool aspace_find_free(struct aspace *as, uint64_t pages, uintptr_t *va);
+
+/* True if the account can pay for frames more frames and the frame
+ * allocator has them: a mapping of that worst case then cannot fail. */
+int aspace_can_take(const struct aspace *as, uint64_t frames);
 
 /* Frees every user frame and page table and the root, uncharging them. */
 void aspace_destroy(struct aspace *as);

@@ -19,6 +19,8 @@ enum vm_flags {
 	VM_UNCACHED = 1u << 3,
 	VM_GLOBAL = 1u << 4,
 	VM_LARGE = 1u << 5, /* a 2 MiB page: va and pa 2 MiB-aligned */
+	VM_SHARED = 1u << 6, /* the frame is not owned by the tables' address space
+	                        (a MemoryObject's): freeing the tables leaves it */
 };
 
 enum vm_err {
@@ -40,10 +42,15 @@ int vm_map(uint64_t root, uintptr_t va, uint64_t pa, unsigned flags);
 /* Removes the 4 KiB mapping at va (if any) and flushes it from the TLB. */
 void vm_unmap(uint64_t root, uintptr_t va);
 
+/* Changes the flags of the 4 KiB page mapped at va (its frame, and whether
+ * it is VM_SHARED, stay) and flushes it from the TLB. VM_ERR_WX for W+X,
+ * VM_ERR_ALIGN when no 4 KiB page is mapped there. */
+int vm_protect(uint64_t root, uintptr_t va, unsigned flags);
+
 /* Frees the page tables that map nothing on the way to [va, va + len): each
  * table of 4 KiB pages left empty, then each table above it left empty —
- * but never a table the root points to (the kernel half's top-level entries
- * are shared by every address space and never change). Flushes each freed
+ * but never a table the root points to in the kernel half (its top-level
+ * entries are shared by every address space and never change). Flushes each freed
  * table from the paging-structure caches (this CPU only, as vm_unmap).
  * Returns the number of frames freed. */
 uint64_t vm_prune(uint64_t root, uintptr_t va, size_t len);
@@ -70,7 +77,8 @@ uint64_t vm_new_root(void);
 bool vm_prepare_kernel_half(uint64_t root);
 
 /* Frees every page and page table in the lower (user) half of root, leaving
- * root itself; returns the number of frames freed. */
+ * root itself and the frames of VM_SHARED pages; returns the number of
+ * frames freed. */
 uint64_t vm_free_user_half(uint64_t root);
 
 /* Maps len bytes of device memory at pa uncached in the MMIO window and

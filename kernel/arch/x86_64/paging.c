@@ -14,6 +14,7 @@
 #define PTE_PCD (1ull << 4)
 #define PTE_LARGE (1ull << 7)
 #define PTE_GLOBAL (1ull << 8)
+#define PTE_SHARED (1ull << 9) /* software: the frame is not the address space's (VM_SHARED) */
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR 0x000FFFFFFFFFF000ull
 
@@ -61,6 +62,8 @@ static uint64_t leaf_bits(unsigned flags)
 		bits |= PTE_NX;
 	if (flags & VM_LARGE)
 		bits |= PTE_LARGE;
+	if (flags & VM_SHARED)
+		bits |= PTE_SHARED;
 	return bits;
 }
 
@@ -144,6 +147,19 @@ void vm_unmap(uint64_t root, uintptr_t va)
 	invlpg(va);
 }
 
+int vm_protect(uint64_t root, uintptr_t va, unsigned flags)
+{
+	if ((flags & VM_WRITE) && (flags & VM_EXEC))
+		return VM_ERR_WX;
+	int level;
+	uint64_t *e = find_leaf(root, va, &level);
+	if (!e || level != 0)
+		return VM_ERR_ALIGN;
+	*e = (*e & (PTE_ADDR | PTE_SHARED)) | leaf_bits(flags & ~(unsigned)VM_LARGE);
+	invlpg(va);
+	return VM_OK;
+}
+
 static bool table_empty(const uint64_t *t)
 {
 	for (int i = 0; i < 512; i++)
@@ -198,6 +214,11 @@ uint64_t vm_prune(uint64_t root, uintptr_t va, size_t len)
 		uint64_t lo = first > gib << 9 ? first : gib << 9;
 		uint64_t hi = last < (gib << 9) + 511 ? last : (gib << 9) + 511;
 		freed += prune_directory(pdpte, gib, lo, hi);
+		/* A user-half PDPT left empty goes too (the kernel half's are shared). */
+		if (index_at(at, 3) < 256 && table_empty(table_at(*pml4e))) {
+			free_table(pml4e, at);
+			freed++;
+		}
 	}
 	return freed;
 }
@@ -212,7 +233,8 @@ bool vm_translate(uint64_t root, uintptr_t va, uint64_t *pa, unsigned *flags)
 	*pa = (*e & PTE_ADDR & ~(size - 1)) + (va & (size - 1));
 	*flags = ((*e & PTE_WRITE) ? VM_WRITE : 0) | ((*e & PTE_USER) ? VM_USER : 0) |
 	         ((cpu_features.nx && (*e & PTE_NX)) ? 0 : VM_EXEC) | (level ? VM_LARGE : 0) |
-	         ((*e & PTE_PCD) ? VM_UNCACHED : 0) | ((*e & PTE_GLOBAL) ? VM_GLOBAL : 0);
+	         ((*e & PTE_PCD) ? VM_UNCACHED : 0) | ((*e & PTE_GLOBAL) ? VM_GLOBAL : 0) |
+	         ((*e & PTE_SHARED) ? VM_SHARED : 0);
 	return true;
 }
 
@@ -236,7 +258,8 @@ uint64_t vm_new_root(void)
 	return root;
 }
 
-/* Frees the table at pa and everything below it; level 0 tables hold leaves. */
+/* Frees the table at pa and everything below it; level 0 tables hold leaves
+ * (a VM_SHARED leaf's frame belongs to someone else: left alone, uncounted). */
 static uint64_t free_tree(uint64_t pa, int level)
 {
 	uint64_t *t = table_at(pa), freed = 0;
@@ -245,6 +268,8 @@ static uint64_t free_tree(uint64_t pa, int level)
 			continue;
 		KASSERT(!(t[i] & PTE_LARGE), "user mappings are 4 KiB pages");
 		if (level == 0) {
+			if (t[i] & PTE_SHARED)
+				continue;
 			frame_free(t[i] & PTE_ADDR);
 			freed++;
 		} else {

@@ -1,0 +1,20 @@
+/* MemoryObject (kernel/cap/memory_object.c): frames that several address
+ * spaces may map at once. */
+#ifndef CAPOS_KERNEL_CAP_MEMORY_OBJECT_H
+#define CAPOS_KERNEL_CAP_MEMORY_OBJECT_H
+
+#include <stdint.h>
+
+struct kmem;
+struct kobject;
+
+/* Pages one MemoryObject may hold. */
+#define MEMORY_OBJECT_MAX_PAGES 1024u
+
+/* A new object of pages zeroed frames (1..MEMORY_OBJECT_MAX_PAGES: checked
+ * by the caller), charged to k until it is destroyed, with one reference
+ * (the caller's). CAPOS_OK, or CAPOS_E_LIMIT_EXCEEDED / CAPOS_E_NO_MEMORY
+ * with nothing taken. */
+int memory_object_new(struct kmem *k, uint32_t pages, struct kobject **out);
+
+#endif

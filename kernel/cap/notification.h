@@ -1,0 +1,12 @@
+/* Notification (kernel/cap/notification.c): a word of event bits. */
+#ifndef CAPOS_KERNEL_CAP_NOTIFICATION_H
+#define CAPOS_KERNEL_CAP_NOTIFICATION_H
+
+struct kmem;
+struct kobject;
+
+/* A new notification with no bits set, charged to k, with one reference
+ * (the caller's). CAPOS_OK, or CAPOS_E_LIMIT_EXCEEDED / CAPOS_E_NO_MEMORY. */
+int notification_new(struct kmem *k, struct kobject **out);
+
+#endif
