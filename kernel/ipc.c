@@ -22,8 +22,7 @@
 
 #define HDR ((uint32_t)sizeof(struct capos_recv_header))
 #define XFER ((uint32_t)sizeof(struct capos_transfer))
-/* Params up to this size pass through the kernel stack on delivery. */
-#define SMALL_PARAMS 256u
+#define SMALL_PARAMS IPC_SMALL
 
 /* ---- the kernel's transfer hooks: object references and facet counts */
 
@@ -79,9 +78,11 @@ void ipc_pool_free(struct process *p)
 	p->ipc = 0;
 }
 
-/* A record of p's for an operation of p; the caller sets the rest. */
-static struct ipc_op *op_take(struct process *p, struct ipc_pool *pool)
+/* A record of p's (whose pool exists) for an operation of p; the caller
+ * sets the rest. */
+struct ipc_op *ipc_op_take(struct process *p)
 {
+	struct ipc_pool *pool = p->ipc;
 	struct ipc_op *op = pool->free;
 	KASSERT(op, "each IPC record holds a CQ credit, so the pool has one per credit");
 	pool->free = op->next;
@@ -93,9 +94,9 @@ static struct ipc_op *op_take(struct process *p, struct ipc_pool *pool)
 
 /* Whether op's buffer still passes the check made when it was submitted:
  * nothing of its owner's address space went or lost rights since. */
-static bool still_checked(const struct ipc_op *op) { return op->checked_at == op->owner->as.shrinks; }
+bool ipc_still_checked(const struct ipc_op *op) { return op->checked_at == op->owner->as.shrinks; }
 
-static void op_free(struct ipc_op *op)
+void ipc_op_free(struct ipc_op *op)
 {
 	struct ipc_pool *pool = op->pool_owner->ipc;
 	op->state = IPC_FREE;
@@ -103,8 +104,8 @@ static void op_free(struct ipc_op *op)
 	pool->free = op;
 }
 
-/* Completes op's submission for its (live) owner and frees nothing. */
-static void op_complete(struct ipc_op *op, int32_t result, uint32_t cap)
+/* Completes op's submission for its owner (if alive) and frees nothing. */
+void ipc_op_complete(struct ipc_op *op, int32_t result, uint32_t cap)
 {
 	process_pending_remove(&op->pend);
 	if (op->owner)
@@ -149,10 +150,10 @@ static void queue_unlink(struct ipc_op **head, struct ipc_op ***tail, struct ipc
  * its transfer back, drops its endpoint reference, frees the record. */
 static void call_fail(struct ipc_op *call, int32_t result)
 {
-	op_complete(call, result, 0);
+	ipc_op_complete(call, result, 0);
 	cap_transfer_abort(&call->owner->caps, &call->tx, &ipc_transfer_hooks, 0);
 	kobject_put(&call->ep->obj);
-	op_free(call);
+	ipc_op_free(call);
 }
 
 /* ---- the Reply object: a delivered call's record */
@@ -166,7 +167,7 @@ static void reply_last_cap(struct kobject *o)
 	struct ipc_op *call = op_of_reply(o);
 	if (call->state == IPC_DELIVERED) {
 		call->state = IPC_ANSWERED;
-		op_complete(call, CAPOS_E_DISCONNECTED, 0);
+		ipc_op_complete(call, CAPOS_E_DISCONNECTED, 0);
 	}
 }
 
@@ -174,7 +175,7 @@ static void reply_destroy(struct kobject *o)
 {
 	struct ipc_op *call = op_of_reply(o);
 	struct process *p = call->pool_owner;
-	op_free(call);
+	ipc_op_free(call);
 	kobject_put(&p->obj); /* may free p, and its pool with it */
 }
 
@@ -184,7 +185,34 @@ static const struct kobject_ops reply_ops = {
 	.destroy = reply_destroy,
 };
 
+/* Makes the delivered call's record its Reply object (no references yet:
+ * the server's slot will hold the first); the record lives in its
+ * caller's pool, so the caller's struct stays until the reply goes. */
+void ipc_reply_init(struct ipc_op *call)
+{
+	call->reply = (struct kobject){ &reply_ops, 0, 0 };
+	call->state = IPC_DELIVERED;
+	kobject_get(&call->pool_owner->obj);
+}
+
+/* Takes the used reply out of the server's table (its record goes with
+ * the last reference). */
+void ipc_reply_release(struct process *server, cap_id reply)
+{
+	struct cap_slot removed;
+	cap_table_release(&server->caps, reply, &removed);
+	cap_drop(&removed);
+}
+
 /* ---- cancellation when a process exits with operations pending */
+
+static void call_cancel(struct pending_op *pend);
+
+void ipc_call_pending(struct process *p, struct ipc_op *call)
+{
+	call->pend.cancel = call_cancel;
+	process_pending_add(p, &call->pend);
+}
 
 static void call_cancel(struct pending_op *pend)
 {
@@ -197,7 +225,7 @@ static void call_cancel(struct pending_op *pend)
 		call->owner = 0; /* no completion */
 		cap_transfer_abort(&call->pool_owner->caps, &call->tx, &ipc_transfer_hooks, 0);
 		kobject_put(&ep->obj);
-		op_free(call);
+		ipc_op_free(call);
 	} else {
 		call->owner = 0; /* delivered: the record waits for its reply capability */
 	}
@@ -209,7 +237,7 @@ static void recv_cancel(struct pending_op *pend)
 	process_pending_remove(pend);
 	queue_unlink(&rv->ep->recvs, &rv->ep->recvs_tail, rv);
 	kobject_put(&rv->ep->obj);
-	op_free(rv);
+	ipc_op_free(rv);
 }
 
 /* ---- delivery */
@@ -238,17 +266,17 @@ static enum deliver_outcome deliver(struct ipc_op *call, struct ipc_op *rv)
 	} m;
 	bool small = call->params_len <= SMALL_PARAMS, direct = small && client == process_current();
 	if (direct ? !user_copy_in(m.params, call->buf, call->params_len)
-	           : !still_checked(call) && !user_ok(&client->as, call->buf, call->params_len, false)) {
+	           : !ipc_still_checked(call) && !user_ok(&client->as, call->buf, call->params_len, false)) {
 		call_fail(call, CAPOS_E_FAULT);
 		return CALL_FAILED;
 	}
 	int err = cap_table_free(&server->caps) < call->tx.n + 1                          ? CAPOS_E_TABLE_FULL
-	          : !still_checked(rv) && !user_ok(&server->as, rv->buf, rv->buf_cap, true) ? CAPOS_E_FAULT
+	          : !ipc_still_checked(rv) && !user_ok(&server->as, rv->buf, rv->buf_cap, true) ? CAPOS_E_FAULT
 	                                                                                    : CAPOS_OK;
 	if (err) {
-		op_complete(rv, err, 0);
+		ipc_op_complete(rv, err, 0);
 		kobject_put(&rv->ep->obj);
-		op_free(rv);
+		ipc_op_free(rv);
 		return RECV_FAILED;
 	}
 	struct capos_recv_header *h = &m.h; /* every field set: nothing of the stack leaks */
@@ -259,9 +287,8 @@ static enum deliver_outcome deliver(struct ipc_op *call, struct ipc_op *rv)
 	h->params_len = call->params_len;
 	h->caller_pid = client->pid;
 	cap_transfer_commit(&client->caps, &server->caps, &call->tx, &h->caps, &ipc_transfer_hooks, 0);
-	call->reply = (struct kobject){ &reply_ops, 0, 0 };
+	ipc_reply_init(call);
 	cap_grant_as(server, &call->reply, capos_Reply_ID, 0, 0, &h->reply);
-	kobject_get(&client->obj); /* the record lives in client's pool */
 	if (small) { /* header and params in one write */
 		if (!direct)
 			aspace_read_checked(&client->as, m.params, call->buf, call->params_len);
@@ -270,12 +297,11 @@ static enum deliver_outcome deliver(struct ipc_op *call, struct ipc_op *rv)
 		aspace_write_checked(&server->as, rv->buf, h, HDR);
 		aspace_copy_between_checked(&server->as, rv->buf + HDR, &client->as, call->buf, call->params_len);
 	}
-	call->state = IPC_DELIVERED;
 	kobject_put(&call->ep->obj);
 	call->ep = 0;
-	op_complete(rv, (int32_t)bytes, h->reply);
+	ipc_op_complete(rv, (int32_t)bytes, h->reply);
 	kobject_put(&rv->ep->obj);
-	op_free(rv);
+	ipc_op_free(rv);
 	return DELIVERED;
 }
 
@@ -320,6 +346,8 @@ static int prepare_transfer(struct process *p, uint64_t buf, struct cap_transfer
 
 int ipc_call(struct process *p, const struct capos_sqe *sqe, struct cap_slot *slot, const struct capnp_method *m)
 {
+	if (ipc_fast_enabled && ipc_fast_call(p, sqe, slot, m))
+		return CALL_PENDING;
 	struct endpoint *ep = endpoint_of(slot->object);
 	uint32_t off = (sqe->flags & CAPOS_SQE_TRANSFER) ? XFER : 0;
 	if (m->results_bytes && sqe->buf_cap - off < m->results_bytes)
@@ -336,9 +364,9 @@ int ipc_call(struct process *p, const struct capos_sqe *sqe, struct cap_slot *sl
 	struct ipc_pool *pool = pool_of(p, &err);
 	if (!pool)
 		return err;
-	struct ipc_op *call = op_take(p, pool);
+	struct ipc_op *call = ipc_op_take(p);
 	if (off && (err = prepare_transfer(p, sqe->buf, &call->tx))) {
-		op_free(call);
+		ipc_op_free(call);
 		return err;
 	}
 	call->state = IPC_QUEUED;
@@ -352,8 +380,7 @@ int ipc_call(struct process *p, const struct capos_sqe *sqe, struct cap_slot *sl
 	call->interface_id = slot->interface_id;
 	call->ep = ep;
 	kobject_get(&ep->obj);
-	call->pend.cancel = call_cancel;
-	process_pending_add(p, &call->pend);
+	ipc_call_pending(p, call);
 	queue_push(&ep->calls_tail, call);
 	ep->queued++;
 	match(ep);
@@ -374,7 +401,7 @@ int ipc_recv(struct endpoint *ep, struct process *p, const struct cap_slot *slot
 	struct ipc_pool *pool = pool_of(p, &err);
 	if (!pool)
 		return err;
-	struct ipc_op *rv = op_take(p, pool);
+	struct ipc_op *rv = ipc_op_take(p);
 	rv->state = IPC_POSTED;
 	rv->buf = sqe->buf;
 	rv->buf_cap = sqe->buf_cap;
@@ -398,9 +425,9 @@ void ipc_close(struct endpoint *ep)
 	}
 	while (ep->recvs) {
 		struct ipc_op *rv = queue_pop(&ep->recvs, &ep->recvs_tail);
-		op_complete(rv, CAPOS_E_CANCELLED, 0);
+		ipc_op_complete(rv, CAPOS_E_CANCELLED, 0);
 		kobject_put(&ep->obj);
-		op_free(rv);
+		ipc_op_free(rv);
 	}
 	kobject_put(&ep->obj);
 }
@@ -429,7 +456,8 @@ static int answer(struct process *server, const struct capos_sqe *sqe, struct ip
 	bool small = len <= SMALL_PARAMS;
 	if (small ? !user_copy_in(results, sqe->buf + off, len) : !user_ok(&server->as, sqe->buf, sqe->params_len, false))
 		return CAPOS_E_FAULT;
-	struct cap_transfer tx = { 0 };
+	struct cap_transfer tx;
+	tx.n = 0;
 	int err = off ? prepare_transfer(server, sqe->buf, &tx) : CAPOS_OK;
 	if (err)
 		return err;
@@ -439,7 +467,7 @@ static int answer(struct process *server, const struct capos_sqe *sqe, struct ip
 	}
 	*own = false;
 	uint32_t coff = (call->flags & CAPOS_SQE_TRANSFER) ? XFER : 0;
-	if (!still_checked(call) && !user_ok(&client->as, call->buf - coff, coff + len, true)) {
+	if (!ipc_still_checked(call) && !user_ok(&client->as, call->buf - coff, coff + len, true)) {
 		cap_transfer_abort(&server->caps, &tx, &ipc_transfer_hooks, 0);
 		return CAPOS_E_FAULT; /* the caller's buffer went: its CALL fails */
 	}
@@ -461,17 +489,17 @@ int ipc_return(struct process *p, const struct capos_sqe *sqe)
 	cap_table_get(&p->caps, sqe->cap, &slot); /* the ring resolved it */
 	struct ipc_op *call = op_of_reply(slot->object);
 	int r = CAPOS_E_DISCONNECTED; /* the caller is gone */
+	if (ipc_fast_enabled && call->owner && ipc_fast_return(p, sqe, call, &r))
+		return r;
 	if (call->owner) {
 		bool mine;
 		int result = answer(p, sqe, call, &mine);
 		if (mine)
 			return result; /* the RETURN was wrong: nothing changed, the reply still works */
 		call->state = IPC_ANSWERED;
-		op_complete(call, result, 0);
+		ipc_op_complete(call, result, 0);
 		r = CAPOS_OK;
 	}
-	struct cap_slot removed;
-	cap_table_release(&p->caps, sqe->cap, &removed);
-	cap_drop(&removed);
+	ipc_reply_release(p, sqe->cap);
 	return r;
 }

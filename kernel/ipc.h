@@ -58,6 +58,26 @@ struct ipc_pool {
  * counts, kernel/cap/kobject.c). */
 extern const struct cap_transfer_hooks ipc_transfer_hooks;
 
+/* Params and results up to this size pass through the kernel stack. */
+#define IPC_SMALL 256u
+
+/* Shared by the general path and the fast path (kernel/ipc_fast.c). */
+struct ipc_op *ipc_op_take(struct process *p);
+void ipc_op_free(struct ipc_op *op);
+void ipc_op_complete(struct ipc_op *op, int32_t result, uint32_t cap);
+void ipc_call_pending(struct process *p, struct ipc_op *call); /* on p's pending list, cancellable */
+void ipc_reply_init(struct ipc_op *call);
+bool ipc_still_checked(const struct ipc_op *op);
+void ipc_reply_release(struct process *server, cap_id reply);
+
+/* The fast path: the common cases, straight through (kernel/ipc_fast.c).
+ * Each returns false, having changed nothing, when its case does not
+ * apply; the general path then handles the operation. */
+extern bool ipc_fast_enabled; /* ipcfast=0 on the command line turns it off (for measuring) */
+bool ipc_fast_call(struct process *p, const struct capos_sqe *sqe, struct cap_slot *slot,
+                   const struct capnp_method *m);
+bool ipc_fast_return(struct process *p, const struct capos_sqe *sqe, struct ipc_op *call, int *result);
+
 /* A CALL through slot, a client capability of an endpoint, whose method m
  * the ring has checked (id, interface, method, rights). Returns
  * CALL_PENDING (it completes when the server answers, or fails) or an

@@ -17,6 +17,7 @@
 #include "kernel/thread.h"
 #include "kernel/timer.h"
 #include "capos/capos.capnp.h"
+#include "kernel/ipc.h"
 #include "lib/cmdline.h"
 #include "lib/errors.h"
 #include "lib/mem.h"
@@ -55,6 +56,10 @@ static struct boot_options parse_options(const char *cmdline)
 		boot_fail("timer= must be %s", arch_timer_devices());
 	if (cmdline_get(cmdline, "init", o.init_args, sizeof o.init_args) == CMDLINE_INVALID)
 		boot_fail("init= is longer than %zu characters", sizeof o.init_args - 1);
+	uint32_t fast = 1;
+	if (cmdline_get_u32(cmdline, "ipcfast", 0, 1, &fast) == CMDLINE_INVALID)
+		boot_fail("ipcfast= must be 0 or 1");
+	ipc_fast_enabled = fast;
 	return o;
 }
 
