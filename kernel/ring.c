@@ -35,30 +35,26 @@ void ring_init(struct ring_state *r, struct capos_ring *shared)
 	ring_queue_init(&r->q, shared);
 }
 
-/* Wakes p's thread blocked in cap_enter once enough completions wait. */
-static void wake_if_ready(struct process *p)
+/* Completes a pending operation of p and wakes p's thread blocked in
+ * cap_enter once enough completions wait (to run next, or in turn). */
+static void complete_later(struct process *p, uint64_t user_data, int32_t result, uint32_t cap, bool next)
 {
+	if (p->state != PROCESS_ALIVE || !p->ring.q.shared)
+		return;
 	struct ring_state *r = &p->ring;
+	ring_queue_complete(&r->q, user_data, result, cap);
 	if (r->waiter && ring_queue_unread(&r->q) >= r->waiting_for)
-		sched_wake(r->waiter);
+		(next ? sched_wake_next : sched_wake)(r->waiter);
 }
 
 void ring_complete_later(struct process *p, uint64_t user_data, int32_t result, uint32_t cap)
 {
-	if (p->state != PROCESS_ALIVE || !p->ring.q.shared)
-		return;
-	ring_queue_complete(&p->ring.q, user_data, result, cap);
-	wake_if_ready(p);
+	complete_later(p, user_data, result, cap, false);
 }
 
 void ring_complete_handoff(struct process *p, uint64_t user_data, int32_t result, uint32_t cap)
 {
-	if (p->state != PROCESS_ALIVE || !p->ring.q.shared)
-		return;
-	ring_queue_complete(&p->ring.q, user_data, result, cap);
-	struct ring_state *r = &p->ring;
-	if (r->waiter && ring_queue_unread(&r->q) >= r->waiting_for)
-		sched_wake_next(r->waiter);
+	complete_later(p, user_data, result, cap, true);
 }
 
 /* The capability, interface, method and rights checks, in that order.

@@ -186,23 +186,27 @@ bool sched_block(uint64_t deadline)
 	return !t->timed_out;
 }
 
-void sched_wake(struct thread *t)
+/* Takes a blocked thread off the deadline list; false if not blocked. */
+static bool unblock(struct thread *t)
 {
 	if (t->state != THREAD_BLOCKED)
-		return;
+		return false;
 	if (t->wake_tick != DEADLINE_NONE)
 		sleep_remove(t);
 	t->wake_tick = DEADLINE_NONE;
-	run_enqueue(t);
+	return true;
+}
+
+void sched_wake(struct thread *t)
+{
+	if (unblock(t))
+		run_enqueue(t);
 }
 
 void sched_wake_next(struct thread *t)
 {
-	if (t->state != THREAD_BLOCKED)
+	if (!unblock(t))
 		return;
-	if (t->wake_tick != DEADLINE_NONE)
-		sleep_remove(t);
-	t->wake_tick = DEADLINE_NONE;
 	t->state = THREAD_RUNNABLE;
 	if (!(t->run_next = run_head))
 		run_tail = t;

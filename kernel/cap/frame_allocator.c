@@ -99,12 +99,8 @@ static int fa_alloc_object(void *self, struct capnp_call *call, capos_FrameAlloc
 	int err = memory_object_new(c->caller->kmem, pages, &mo);
 	if (err)
 		return err;
-	/* Invoke: a free slot was checked. */
-	cap_id id;
-	KASSERT(cap_grant(c->caller, mo, capos_MemoryObject_RIGHTS, 0, &id) == CAPOS_OK, "the table had a free slot");
-	kobject_put(mo); /* the creation's reference; the capability keeps its own */
-	capos_FrameAllocator_allocObject_Results_set_memory_cap(results, (capos_MemoryObject){ id });
-	c->new_cap = id;
+	capos_FrameAllocator_allocObject_Results_set_memory_cap(
+		results, (capos_MemoryObject){ call_give(c, mo, capos_MemoryObject_RIGHTS) });
 	return CAPOS_OK;
 }
 

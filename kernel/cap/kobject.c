@@ -25,6 +25,15 @@ int cap_grant_as(struct process *p, struct kobject *o, uint64_t interface_id, ui
 	return CAPOS_OK;
 }
 
+cap_id call_give(struct call *c, struct kobject *o, uint32_t rights)
+{
+	cap_id id;
+	int err = cap_grant(c->caller, o, rights, 0, &id);
+	KASSERT(err == CAPOS_OK, "the caller's table had a free slot");
+	kobject_put(o);
+	return c->new_cap = id;
+}
+
 void cap_drop(struct cap_slot *removed)
 {
 	struct kobject *o = removed->object;

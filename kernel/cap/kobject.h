@@ -100,6 +100,12 @@ static inline int cap_grant(struct process *p, struct kobject *o, uint32_t right
 	return cap_grant_as(p, o, o->ops->iface->id, rights, badge, out);
 }
 
+/* Hands the new object o to the caller of c, whose table was checked to
+ * have a free slot: grants it with rights, drops the creation's reference
+ * (the capability holds its own) and records it as the capability the call
+ * created. Returns its CapId, for the results. */
+cap_id call_give(struct call *c, struct kobject *o, uint32_t rights);
+
 /* Drops what a released slot held: its capability count (running the
  * object's last_cap hook when it was the last) and its reference. */
 void cap_drop(struct cap_slot *removed);

@@ -27,11 +27,7 @@ static int factory_endpoint(void *self, struct capnp_call *call, capos_ObjectFac
 	int err = endpoint_create(iface, limit ? limit : ENDPOINT_DEFAULT_QUEUE, c->caller->kmem, &ep);
 	if (err)
 		return err;
-	cap_id cap;
-	KASSERT(cap_grant(c->caller, &ep->obj, capos_Endpoint_RIGHTS, 0, &cap) == CAPOS_OK, "a free slot was checked");
-	kobject_put(&ep->obj); /* the serve capability holds it now */
-	capos_ObjectFactory_endpoint_Results_set_endpoint(results, cap);
-	c->new_cap = cap;
+	capos_ObjectFactory_endpoint_Results_set_endpoint(results, call_give(c, &ep->obj, capos_Endpoint_RIGHTS));
 	return CAPOS_OK;
 }
 
@@ -46,11 +42,8 @@ static int factory_notification(void *self, struct capnp_call *call, capos_Objec
 	int err = notification_new(c->caller->kmem, &n);
 	if (err)
 		return err;
-	cap_id id;
-	KASSERT(cap_grant(c->caller, n, capos_Notification_RIGHTS, 0, &id) == CAPOS_OK, "the table had a free slot");
-	kobject_put(n); /* the creation's reference; the capability keeps its own */
-	capos_ObjectFactory_notification_Results_set_notification_cap(results, (capos_Notification){ id });
-	c->new_cap = id;
+	capos_ObjectFactory_notification_Results_set_notification_cap(
+		results, (capos_Notification){ call_give(c, n, capos_Notification_RIGHTS) });
 	return CAPOS_OK;
 }
 

@@ -130,13 +130,10 @@ static int spawn(struct call *c, const struct spawn_request *rq, capos_ProcessSp
 	struct process *child = process_spawn(&spec, &err);
 	if (!child)
 		return err;
-	cap_id handle;
-	KASSERT(cap_grant(c->caller, &child->obj, capos_ProcessHandle_RIGHTS, 0, &handle) == CAPOS_OK,
-	        "the caller's table had a free slot");
-	kobject_put(&child->obj); /* the spawn's reference; the handle keeps its own */
-	capos_ProcessSpawner_spawn_Results_set_handle_cap(r, (capos_ProcessHandle){ handle });
-	capos_ProcessSpawner_spawn_Results_set_pid(r, child->pid);
-	c->new_cap = handle;
+	uint32_t pid = child->pid;
+	capos_ProcessSpawner_spawn_Results_set_handle_cap(
+		r, (capos_ProcessHandle){ call_give(c, &child->obj, capos_ProcessHandle_RIGHTS) });
+	capos_ProcessSpawner_spawn_Results_set_pid(r, pid);
 	return CAPOS_OK;
 }
 
