@@ -17,7 +17,8 @@ endif
 USER_LDS := rt/user.ld
 
 RT_SRCS      := $(sort $(wildcard rt/*.c rt/*.S))
-USER_LIB_SRCS := lib/mem.c lib/fmt.c lib/heap.c lib/errors.c $(filter lib/capnp/%,$(LIB_SRCS))
+USER_LIB_SRCS := lib/mem.c lib/fmt.c lib/heap.c lib/errors.c $(filter lib/capnp/%,$(LIB_SRCS)) \
+                 $(filter lib/crypto/%,$(LIB_SRCS))
 RT_OBJS      := $(patsubst %,$(UBUILD)/%.o,$(RT_SRCS) $(USER_LIB_SRCS))
 
 # Programs: init/init.c and demos/<name>.c, one binary each.
