@@ -34,3 +34,8 @@ $(CRYPTO_BENCH): tests/crypto/bench.c $(CRYPTO_LIB_SRCS) $(DEPS_STAMP)
 .PHONY: bench-host
 bench-host:: $(CRYPTO_BENCH)
 	@$(CRYPTO_BENCH)
+
+# fuzz_ed25519 compares with libsodium: the generic fuzz rule plus -lsodium.
+$(FBUILD)/fuzz_ed25519: tests/fuzz/fuzz_ed25519.c $(FUZZ_LIB_OBJS)
+	@echo "  FUZZLD  $@"
+	@clang $(FCFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB_OBJS) -lsodium -o $@
