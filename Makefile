@@ -16,6 +16,7 @@
 .SECONDARY:
 
 BUILD   ?= build
+SHARED_DIR ?= $(abspath ../shared)
 KVM     ?= 0
 ifeq ($(origin CC),default)
 CC := clang
@@ -31,6 +32,7 @@ include mk/user.mk
 include mk/image.mk
 include mk/host.mk
 -include mk/capnp.mk
+include mk/crypto.mk
 include mk/system.mk
 
 .PHONY: all clean

@@ -20,6 +20,15 @@ RT_SRCS      := $(sort $(wildcard rt/*.c rt/*.S))
 USER_LIB_SRCS := lib/mem.c lib/fmt.c lib/heap.c lib/errors.c $(filter lib/capnp/%,$(LIB_SRCS))
 RT_OBJS      := $(patsubst %,$(UBUILD)/%.o,$(RT_SRCS) $(USER_LIB_SRCS))
 
+# lib/crypto as an archive after RT_OBJS: a program gets only the objects it
+# calls (init, to verify signatures), and the others do not grow.
+USER_CRYPTO_OBJS := $(patsubst %,$(UBUILD)/%.o,$(filter lib/crypto/%,$(LIB_SRCS)))
+USER_CRYPTO_LIB  := $(UBUILD)/libcrypto.a
+
+$(USER_CRYPTO_LIB): $(USER_CRYPTO_OBJS)
+	@rm -f $@
+	@ar rcs $@ $^
+
 # Programs: init/init.c and demos/<name>.c, one binary each.
 DEMO_SRCS  := $(sort $(wildcard demos/*.c))
 USER_PROGS := init $(patsubst demos/%.c,%,$(DEMO_SRCS))
@@ -35,23 +44,23 @@ $(UBUILD)/%.S.o: %.S $(DEPS_STAMP)
 	@echo "  UAS     $<"
 	@$(CC) $(filter-out -std=gnu11,$(UCFLAGS)) -c $< -o $@
 
-$(UBUILD)/bin/init: $(UBUILD)/init/init.c.o $(RT_OBJS) $(USER_LDS)
+$(UBUILD)/bin/init: $(UBUILD)/init/init.c.o $(RT_OBJS) $(USER_CRYPTO_LIB) $(USER_LDS)
 	@mkdir -p $(@D)
 	@echo "  ULD     $@"
 	@$(LD) -T $(USER_LDS) -nostdlib -static --no-pie -z max-page-size=0x1000 -z noexecstack \
-	    --build-id=none -o $@ $(UBUILD)/init/init.c.o $(RT_OBJS)
+	    --build-id=none -o $@ $(UBUILD)/init/init.c.o $(RT_OBJS) $(USER_CRYPTO_LIB)
 
 # The fpu demo records its FPU registers before any C code runs: its own
 # entry point (demos/fpu.c) does that, then jumps to _start.
 $(UBUILD)/bin/fpu: UENTRY := -e fpu_entry
 
-$(UBUILD)/bin/%: $(UBUILD)/demos/%.c.o $(RT_OBJS) $(USER_LDS)
+$(UBUILD)/bin/%: $(UBUILD)/demos/%.c.o $(RT_OBJS) $(USER_CRYPTO_LIB) $(USER_LDS)
 	@mkdir -p $(@D)
 	@echo "  ULD     $@"
 	@$(LD) -T $(USER_LDS) $(UENTRY) -nostdlib -static --no-pie -z max-page-size=0x1000 -z noexecstack \
-	    --build-id=none -o $@ $< $(RT_OBJS)
+	    --build-id=none -o $@ $< $(RT_OBJS) $(USER_CRYPTO_LIB)
 
--include $(RT_OBJS:.o=.d) $(UBUILD)/init/init.c.d $(patsubst %.c,$(UBUILD)/%.c.d,$(DEMO_SRCS))
+-include $(RT_OBJS:.o=.d) $(USER_CRYPTO_OBJS:.o=.d) $(UBUILD)/init/init.c.d $(patsubst %.c,$(UBUILD)/%.c.d,$(DEMO_SRCS))
 
 # Hostile boot-package files for spawn-hostile: an ELF whose one segment is
 # writable and executable, and a file that is not ELF at all.
