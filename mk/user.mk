@@ -17,7 +17,10 @@ endif
 USER_LDS := rt/user.ld
 
 RT_SRCS      := $(sort $(wildcard rt/*.c rt/*.S))
-USER_LIB_SRCS := lib/mem.c lib/fmt.c lib/heap.c lib/errors.c $(filter lib/capnp/%,$(LIB_SRCS))
+# lib/manifest (with lib/tar and lib/elf) is for init, which validates the
+# boot manifest in ring 3.
+USER_LIB_SRCS := lib/mem.c lib/fmt.c lib/heap.c lib/errors.c lib/tar.c lib/elf.c \
+                 $(filter lib/capnp/% lib/manifest/%,$(LIB_SRCS))
 RT_OBJS      := $(patsubst %,$(UBUILD)/%.o,$(RT_SRCS) $(USER_LIB_SRCS))
 
 # lib/crypto as an archive after RT_OBJS: a program gets only the objects it

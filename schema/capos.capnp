@@ -236,28 +236,44 @@ enum KernelCap {
   processSpawner @3;
   bootPackage @4;
   nullCap @5;
-  endpoint @6;                      # a new endpoint, owned by this service
+  endpoint @6;                      # not grantable: a service's own endpoints are
+                                    # its exports (refused as MANIFEST_ERR_KERNEL_CAP)
+  objectFactory @7;                 # ObjectFactory: endpoints and notifications
 }
 
 struct Service {
-  name @0 :Text;                    # unique
+  # One process init starts and supervises. Its CapSet holds its grants
+  # (caps) and, for each export, the export's endpoint (serve facet) under
+  # the export's name: at most 64 entries, names unique (lib/manifest).
+  name @0 :Text;                    # unique; 1-23 bytes of [A-Za-z0-9._-]
   binary @1 :Text;                  # a Binary.name
   caps @2 :List(CapGrant);
   exports @3 :List(Export);
   restart @4 :RestartPolicy = never;
-  restartLimit @5 :UInt32 = 3;      # restarts before giving up
-  args @6 :List(Text);
+  restartLimit @5 :UInt32 = 3;      # restarts before giving up (at most 1000)
+  args @6 :List(Text);              # at most 32, 1520 bytes with their NULs
+  kernelMemory @7 :UInt64;          # kernel-memory quota in bytes (0: init's default);
+                                    # all services' quotas must fit init's budget
+  after @8 :List(Text);             # services that must be started before this one
+                                    # (on top of those whose exports it is granted)
+  restartBackoffMs @9 :UInt32 = 100;     # delay before the first restart; doubles
+                                         # after each one ...
+  restartBackoffMaxMs @10 :UInt32 = 10000;  # ... up to this (at most one hour)
 }
 
 struct Export {
   # An endpoint a service serves, which other services' grants may name.
+  # init creates it before anything starts; the serving service gets its
+  # serve facet, every grant of it a client minted with the grant's badge.
   name @0 :Text;
-  interfaceId @1 :UInt64;           # the interface served on it
+  interfaceId @1 :UInt64;           # the interface served on it: one of this schema,
+                                    # not Endpoint or Reply
 }
 
 struct CapGrant {
   name @0 :Text;                    # name in the service's CapSet
-  interfaceId @1 :UInt64;           # must match the source's interface
+  interfaceId @1 :UInt64;           # must match the source's interface (0: the
+                                    # source's, whatever it is)
   union {
     # Where the capability comes from.
     kernel @2 :KernelCap;
@@ -267,6 +283,9 @@ struct CapGrant {
       export @4 :Text;
     }
   }
-  badge @5 :UInt64;                 # fixed badge for calls through this grant
-  rights @6 :UInt32 = 0xffffffff;   # narrowed rights
+  badge @5 :UInt64;                 # fixed badge for calls through this grant; only
+                                    # for an export (set once, when init mints the
+                                    # client); kernel capabilities take none
+  rights @6 :UInt32 = 0xffffffff;   # narrowed rights: a subset of the interface's
+                                    # (rightsAll: all of them)
 }

@@ -1,0 +1,14 @@
+# Refused: names are not empty.
+# expect: service name is empty
+@0xa73e44aceda04bab;
+using C = import "/capos.capnp";
+const manifest :C.SystemManifest = (
+  schemaVersion = 1,
+  binaries = [(name = "init", path = "init"), (name = "demo", path = "capset-bootstrap"),
+              (name = "other", path = "console-paths")],
+  services = [
+    (name = "log", binary = "demo", caps = [(name = "console", kernel = console)],
+     exports = [(name = "log", interfaceId = 0xe7ecb111eb8edbca)]),
+    (name = "", binary = "other", caps = [(name = "log", serviceExport = (service = "log", export = "log"), badge = 1)])
+  ]
+);
