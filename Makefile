@@ -29,11 +29,11 @@ include mk/deps.mk
 include mk/lib.mk
 include mk/kernel.mk
 include mk/user.mk
-include mk/image.mk
 include mk/host.mk
 -include mk/capnp.mk
 include mk/crypto.mk
 include mk/manifest.mk
+include mk/image.mk
 include mk/system.mk
 
 .PHONY: all clean

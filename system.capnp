@@ -26,6 +26,8 @@ const manifest :C.SystemManifest = (
     (name = "completions", path = "completions"),
     (name = "console-paths", path = "console-paths"),
     (name = "dag-params", path = "dag-params"),
+    (name = "echo", path = "echo"),
+    (name = "log", path = "log"),
     (name = "deep-params", path = "deep-params"),
     (name = "delayed-killer", path = "delayed-killer"),
     (name = "endpoint-roundtrip", path = "endpoint-roundtrip"),
@@ -65,7 +67,22 @@ const manifest :C.SystemManifest = (
     (name = "vm-child", path = "vm-child")
   ],
   services = [
-    (name = "capset-bootstrap", binary = "capset-bootstrap",
+    # The log service: every other service's lines, labelled by badge.
+    (name = "log", binary = "log", restart = always, kernelMemory = 1048576,
+     caps = [(name = "console", kernel = console)],
+     exports = [(name = "log", interfaceId = 0x997b1aa92618a5d6)],     # Log
+     args = ["8=echo", "9=echo-client"]),
+    # Two services talking only through an endpoint the manifest grants.
+    (name = "echo", binary = "echo", restart = onFailure, kernelMemory = 1048576,
+     caps = [(name = "log", serviceExport = (service = "log", export = "log"), badge = 8, rights = 1)],
+     exports = [(name = "echo", interfaceId = 0xd193367797e9e35d)]),  # Null
+    (name = "echo-client", binary = "echo", kernelMemory = 1048576, args = ["client"],
+     caps = [(name = "echo", serviceExport = (service = "echo", export = "echo"), badge = 7),
+             (name = "log", serviceExport = (service = "log", export = "log"), badge = 9, rights = 1),
+             (name = "console", kernel = console)]),
+
+    # The demos, one after another once the services above have talked.
+    (name = "capset-bootstrap", binary = "capset-bootstrap", after = ["echo-client"],
      caps = [(name = "console", kernel = console), (name = "null", kernel = nullCap)]),
     (name = "console-paths", binary = "console-paths",
      caps = [(name = "console", kernel = console)],
@@ -137,6 +154,18 @@ const manifest :C.SystemManifest = (
      after = ["virtual-memory"]),
     (name = "notification", binary = "notification",
      caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator), (name = "factory", kernel = objectFactory)],
-     after = ["shared-memory"])
+     after = ["shared-memory"]),
+
+    # Started only when named on the command line (init=NAME[:ARG]).
+    (name = "deep-params", binary = "deep-params", autostart = false,
+     caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "null", kernel = nullCap)]),
+    (name = "dag-params", binary = "dag-params", autostart = false,
+     caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "null", kernel = nullCap)]),
+    (name = "fpu", binary = "fpu", autostart = false,
+     caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner)]),
+    (name = "chaos", binary = "chaos", autostart = false,
+     caps = [(name = "console", kernel = console), (name = "null", kernel = nullCap), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator), (name = "bootpkg", kernel = bootPackage)]),
+    (name = "bench", binary = "bench", autostart = false,
+     caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "null", kernel = nullCap), (name = "frames", kernel = frameAllocator), (name = "factory", kernel = objectFactory), (name = "vm", kernel = virtualMemory)])
   ]
 );

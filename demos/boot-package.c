@@ -80,8 +80,18 @@ int main(void)
 	CHECK(read_file("init", 0, 4, elf, sizeof elf, &got) == CAPOS_OK && got == 4 && elf[0] == 0x7F &&
 	              elf[1] == 'E',
 	      "init starts with the ELF magic");
-	RT_CLIENT(cl, 64);
-	r = capos_BootPackage_manifest_call(pkg, &cl, 0);
-	CHECK(r == CAPOS_E_NOT_FOUND, "no manifest.bin yet (%d)", r);
+	RT_CLIENT(small, 64);
+	r = capos_BootPackage_manifest_call(pkg, &small, 0);
+	CHECK(r == CAPOS_E_TOO_BIG, "manifest.bin does not fit 64 bytes: TOO_BIG (%d)", r);
+	uint64_t msize = 0;
+	r = stat_file("manifest.bin", &msize);
+	uint64_t *buf = malloc(msize + 64);
+	struct capnp_client cl;
+	capnp_client_init(&cl, buf, (uint32_t)(msize + 64));
+	capos_BootPackage_manifest_Results res;
+	r = buf ? capos_BootPackage_manifest_call(pkg, &cl, &res) : CAPOS_E_NO_MEMORY;
+	struct capnp_data d = r >= 0 ? capos_BootPackage_manifest_Results_get_manifest(res) : (struct capnp_data){ 0, 0 };
+	CHECK(r >= 0 && d.len == msize && msize > 0, "manifest.bin (%llu bytes) is the package's boot manifest (%d)",
+	      (unsigned long long)msize, r);
 	return demo_finish();
 }

@@ -1,157 +1,154 @@
-/* init: the first process and the root of authority. Until the manifest
- * issue lands it runs the demos named in its arguments (init=a,b,c on the
- * kernel command line; "name:arg" passes arg to the demo), one at a time, each with exactly the capabilities
- * the table below grants it, and reports each one's verdict. init's own exit
- * code is 0 only if every demo exited with 0. */
-#include "capos/capos.capnp.h"
+/* init: the first process and the root of authority. It reads the boot
+ * manifest (manifest.bin of the boot package), validates all of it with
+ * lib/manifest — every binary a service runs is read and checked as an ELF
+ * — before anything starts (one bad grant and nothing starts), then starts
+ * and supervises the services (init/services.c).
+ *
+ * Its arguments (init=... on the kernel command line) name the services to
+ * run, "name" or "name:arg" (arg replaces the manifest's args), one after
+ * another in that order; without any, every service marked autostart runs. The exit code is 0 only if
+ * every job finished with 0 and no service was given up on. */
+#include "init/init.h"
+
 #include "lib/errors.h"
 #include "lib/mem.h"
-#include "rt/capos.h"
 
-/* Each demo's kernel-memory quota: enough for the children it spawns, or on
- * a small machine what init has left but an eighth (demo_kernel_memory). */
-#define DEMO_KERNEL_MEMORY (32ull * 1024 * 1024)
+struct manifest_plan plan;
+struct svc svcs[MANIFEST_SERVICES_MAX];
 
-enum {
-	GRANT_CONSOLE = 1, GRANT_SPAWNER = 2, GRANT_NULL = 4, GRANT_FRAMES = 8, GRANT_BOOTPKG = 16, GRANT_FACTORY = 32,
-	GRANT_VM = 64,
-};
+#define USER_LOW 0x10000ull
+#define USER_HIGH 0x0000800000000000ull
+#define READ_CHUNK (60u * 1024)
 
-struct demo {
-	const char *name;
-	unsigned grants;
-};
+static capos_BootPackage bootpkg;
 
-static const struct demo demos[] = {
-	{ "capset-bootstrap", GRANT_CONSOLE | GRANT_NULL },
-	{ "console-paths", GRANT_CONSOLE },
-	{ "ring-nop", GRANT_CONSOLE },
-	{ "ring-corruption", GRANT_CONSOLE | GRANT_NULL },
-	{ "ring-reserved-opcodes", GRANT_CONSOLE | GRANT_NULL },
-	{ "ring-fairness", GRANT_CONSOLE | GRANT_SPAWNER },
-	{ "tls-smoke", GRANT_CONSOLE },
-	{ "unprivileged-stranger", 0 },
-	{ "fault-isolation", GRANT_CONSOLE | GRANT_SPAWNER },
-	{ "spawn-hostile", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
-	{ "process-teardown", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
-	{ "boot-package", GRANT_CONSOLE | GRANT_BOOTPKG },
-	{ "bench", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL | GRANT_FRAMES | GRANT_VM | GRANT_FACTORY },
-	{ "rights", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL | GRANT_FRAMES | GRANT_BOOTPKG },
-	{ "badge-write-once", GRANT_CONSOLE | GRANT_SPAWNER },
-	{ "results-first", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
-	{ "completions", GRANT_CONSOLE | GRANT_SPAWNER },
-	{ "kmem-quota", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
-	{ "deep-params", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
-	{ "dag-params", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
-	{ "fpu", GRANT_CONSOLE | GRANT_SPAWNER },
-	{ "endpoint-roundtrip", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FACTORY },
-	{ "ipc-server", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FACTORY },
-	{ "ipc-transfer", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FACTORY | GRANT_NULL },
-	{ "ipc-hostile", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FACTORY | GRANT_FRAMES },
-	{ "user-console", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FACTORY },
-	{ "chaos", GRANT_CONSOLE | GRANT_NULL | GRANT_SPAWNER | GRANT_FRAMES | GRANT_BOOTPKG },
-	{ "virtual-memory", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES | GRANT_VM },
-	{ "shared-memory", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES | GRANT_VM },
-	{ "notification", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES | GRANT_FACTORY },
-};
-
-static const struct demo *find_demo(const char *name)
+/* The manifest's bytes (a fresh heap copy: the plan points into them). */
+static int read_manifest(const void **msg, size_t *len)
 {
-	for (size_t i = 0; i < sizeof demos / sizeof demos[0]; i++)
-		if (!strcmp(demos[i].name, name))
-			return &demos[i];
-	return 0;
+	RT_CLIENT(cl, 128);
+	uint64_t *buf = malloc(256 * 1024);
+	if (!buf)
+		return CAPOS_E_NO_MEMORY;
+	capnp_client_init(&cl, buf, 256 * 1024);
+	capos_BootPackage_manifest_Results res;
+	int r = capos_BootPackage_manifest_call(bootpkg, &cl, &res);
+	if (r < 0)
+		return r;
+	struct capnp_data d = capos_BootPackage_manifest_Results_get_manifest(res);
+	uint8_t *copy = malloc(d.len ? d.len : 1);
+	if (!copy)
+		return CAPOS_E_NO_MEMORY;
+	memcpy(copy, d.ptr, d.len);
+	*msg = copy;
+	*len = d.len;
+	return CAPOS_OK;
 }
 
-/* Collects the grants d is entitled to from init's own CapSet. */
-static uint32_t collect_grants(const struct demo *d, struct rt_grant *g)
+/* lib/manifest's file lookup: the whole file, read into one buffer reused
+ * from call to call, for the ELF check. */
+static bool package_file(void *ctx, const char *path, const void **data, size_t *len)
 {
-	static const struct {
-		unsigned bit;
-		const char *name;
-		uint64_t iface;
-	} all[] = {
-		{ GRANT_CONSOLE, "console", capos_Console_ID },
-		{ GRANT_SPAWNER, "spawner", capos_ProcessSpawner_ID },
-		{ GRANT_NULL, "null", capos_Null_ID },
-		{ GRANT_FRAMES, "frames", capos_FrameAllocator_ID },
-		{ GRANT_BOOTPKG, "bootpkg", capos_BootPackage_ID },
-		{ GRANT_VM, "vm", capos_VirtualMemory_ID },
-		{ GRANT_FACTORY, "factory", capos_ObjectFactory_ID },
-	};
-	uint32_t n = 0;
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-		if (!(d->grants & all[i].bit))
-			continue;
-		g[n] = (struct rt_grant){ all[i].name, rt_capset_find(all[i].name, all[i].iface), all[i].iface, 0,
-			                  capos_rightsAll };
-		n++;
+	(void)ctx;
+	static uint8_t *file;
+	static size_t file_cap;
+	RT_CLIENT(st, 256);
+	capos_BootPackage_stat_Params_set_name(capos_BootPackage_stat_begin(&st), path, strlen(path));
+	capos_BootPackage_stat_Results sres;
+	if (capos_BootPackage_stat_call(bootpkg, &st, &sres) < 0)
+		return false;
+	uint64_t size = capos_BootPackage_stat_Results_get_size(sres);
+	if (size > file_cap) {
+		free(file);
+		file_cap = size;
+		if (!(file = malloc(file_cap)))
+			return file_cap = 0, false;
 	}
-	return n;
+	static uint64_t chunk[(READ_CHUNK + 512) / 8];
+	for (uint64_t off = 0; off < size; off += READ_CHUNK) {
+		struct capnp_client cl;
+		capnp_client_init(&cl, chunk, sizeof chunk);
+		capos_BootPackage_read_Params_builder p = capos_BootPackage_read_begin(&cl);
+		capos_BootPackage_read_Params_set_name(p, path, strlen(path));
+		capos_BootPackage_read_Params_set_offset(p, off);
+		capos_BootPackage_read_Params_set_length(p, READ_CHUNK);
+		capos_BootPackage_read_Results rres;
+		if (capos_BootPackage_read_call(bootpkg, &cl, &rres) < 0)
+			return false;
+		struct capnp_data d = capos_BootPackage_read_Results_get_data(rres);
+		if (d.len > size - off)
+			return false;
+		memcpy(file + off, d.ptr, d.len);
+	}
+	*data = file;
+	*len = size;
+	return true;
 }
 
-/* The quota for the next demo: DEMO_KERNEL_MEMORY, or seven eighths of what
- * init's own account has left when that is less, so the default demos run on
- * a machine with less memory than DEMO_KERNEL_MEMORY. */
-static uint64_t demo_kernel_memory(void)
+/* What init's own account can give the services. */
+static uint64_t kernel_memory_room(void)
 {
-	capos_FrameAllocator frames = RT_CAP(capos_FrameAllocator, "frames");
 	RT_CLIENT(cl, 128);
 	capos_FrameAllocator_stats_Results s;
-	if (capos_FrameAllocator_stats_call(frames, &cl, &s) < 0)
-		return DEMO_KERNEL_MEMORY;
+	if (capos_FrameAllocator_stats_call(RT_CAP(capos_FrameAllocator, "frames"), &cl, &s) < 0)
+		return 0;
 	uint64_t limit = capos_FrameAllocator_stats_Results_get_kernelMemoryLimit(s);
 	uint64_t used = capos_FrameAllocator_stats_Results_get_kernelMemoryUsed(s);
-	uint64_t room = used < limit ? limit - used : 0;
-	room -= room / 8;
-	if (room == 0)
-		room = 1; /* 0 would ask for the default; 1 byte fails the spawn by name */
-	return room < DEMO_KERNEL_MEMORY ? room : DEMO_KERNEL_MEMORY;
+	return used < limit ? limit - used : 0;
 }
 
-/* Runs one demo ("name" or "name:arg") to completion; true if it exited
- * with 0. */
-static bool run_demo(capos_ProcessSpawner spawner, const char *spec)
+/* Marks the services to run: those named in init's arguments, or every
+ * autostart one. False (with a message) for a name the manifest lacks. */
+static bool select_services(void)
 {
-	char name[32];
-	const char *arg = 0;
-	size_t len = 0;
-	while (spec[len] && spec[len] != ':' && len < sizeof name - 1)
-		len++;
-	memcpy(name, spec, len);
-	name[len] = 0;
-	if (spec[len] == ':')
-		arg = spec + len + 1;
-	const struct demo *d = find_demo(name);
-	if (!d) {
-		printf("init: unknown demo '%s'\n", name);
-		return false;
+	for (uint32_t i = 0; i < plan.nservices; i++)
+		svcs[i].state = !rt_argc() && plan.services[i].autostart ? SVC_WAITING : SVC_IDLE;
+	uint32_t prev = UINT32_MAX;
+	for (uint32_t a = 0; a < rt_argc(); a++) {
+		const char *spec = rt_arg(a);
+		size_t len = 0;
+		while (spec[len] && spec[len] != ':')
+			len++;
+		const char *colon = spec[len] ? spec + len : 0;
+		uint32_t i = 0;
+		while (i < plan.nservices && (strlen(plan.services[i].name) != len || memcmp(plan.services[i].name, spec, len)))
+			i++;
+		if (i == plan.nservices) {
+			printf("init: no service '%.*s' in the manifest; nothing started\n", (int)len, spec);
+			return false;
+		}
+		svcs[i].state = SVC_WAITING;
+		svcs[i].arg = colon ? colon + 1 : 0;
+		if (prev != i && prev < plan.nservices)
+			svcs[i].after_mask |= 1ull << prev; /* named ones run one after another */
+		prev = i;
 	}
-	struct rt_grant g[8];
-	uint32_t n = collect_grants(d, g);
-	struct rt_spawn_args a = { d->name, d->name, g, n, &arg, arg ? 1 : 0, demo_kernel_memory() };
-	capos_ProcessHandle h;
-	uint32_t pid;
-	int r = rt_spawn(spawner, &a, &h, &pid);
-	if (r < 0) {
-		printf("init: cannot spawn %s: %s\n", name, capos_strerror(r));
-		return false;
-	}
-	int64_t code = -1;
-	r = rt_wait(h, &code);
-	rt_release(h.id);
-	bool ok = r == CAPOS_OK && code == 0;
-	printf("init: %s (pid %u) exited with code %lld: %s\n", name, pid, (long long)code, ok ? "PASS" : "FAIL");
-	return ok;
+	return true;
 }
 
 int main(void)
 {
-	capos_ProcessSpawner spawner = RT_CAP(capos_ProcessSpawner, "spawner");
-	printf("init: pid %u, %u demos to run\n", rt.pid, rt_argc());
-	uint32_t passed = 0;
-	for (uint32_t i = 0; i < rt_argc(); i++)
-		passed += run_demo(spawner, rt_arg(i));
-	printf("init: %u of %u demos passed\n", passed, rt_argc());
-	return passed == rt_argc() ? 0 : 1;
+	bootpkg = RT_CAP(capos_BootPackage, "bootpkg");
+	const void *msg;
+	size_t len;
+	int r = read_manifest(&msg, &len);
+	if (r) {
+		printf("init: cannot read manifest.bin: %s; nothing started\n", capos_strerror(r));
+		return 1;
+	}
+	struct manifest_config cfg = {
+		.kernel_memory_budget = kernel_memory_room(), .kernel_memory_default = 0,
+		.file = package_file, .user_min = USER_LOW, .user_max = USER_HIGH,
+	};
+	struct manifest_error err;
+	if (manifest_load(msg, len, &cfg, &plan, &err) != MANIFEST_OK) {
+		char line[256];
+		manifest_error_format(&err, line, sizeof line);
+		printf("init: manifest.bin refused: %s; nothing started\n", line);
+		return 1;
+	}
+	printf("init: manifest.bin: %u services, %u binaries, all valid\n", plan.nservices, plan.nbinaries);
+	if (!select_services())
+		return 1;
+	uint32_t bad = services_run();
+	return bad ? 1 : 0;
 }

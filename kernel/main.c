@@ -24,6 +24,7 @@
 #include "lib/tar.h"
 
 #define INIT_BINARY "init"
+#define MANIFEST_FILE "manifest.bin"
 
 struct boot_options {
 	char ktest[32];
@@ -126,7 +127,9 @@ static uint32_t split_args(char *args, uint32_t *len)
 /* The kernel starts only init, with fixed bootstrap authority. */
 static void start_init(struct boot_options *o)
 {
-	const struct boot_file *elf = boot_package_find(INIT_BINARY);
+	const struct boot_file *elf = boot_package_find(INIT_BINARY), *manifest = boot_package_find(MANIFEST_FILE);
+	if (!manifest)
+		boot_fail("the boot package has no '%s'", MANIFEST_FILE);
 	if (!elf)
 		boot_fail("the boot package has no '%s'", INIT_BINARY);
 	const struct elf_image *img;
@@ -157,7 +160,8 @@ static void start_init(struct boot_options *o)
 		boot_fail("cannot start init: %s (%llu KiB free)", capos_strerror(err),
 		          (unsigned long long)(frame_free_count() * PAGE_SIZE / 1024));
 	kobject_put(&init->obj); /* nobody holds a handle to init */
-	kprintf("init: pid %u started with %u arguments\n", init->pid, argc);
+	kprintf("capOS: started init (pid %u, %u arguments), the one process the kernel starts: it runs %s (%llu bytes)\n",
+	        init->pid, argc, MANIFEST_FILE, (unsigned long long)manifest->size);
 }
 
 _Noreturn void kernel_all_done(void)

@@ -1,6 +1,8 @@
-# Boot media: the boot package (one USTAR module: init and every demo
-# binary) and the GRUB ISO.
+# Boot media: the boot package (one USTAR module: manifest.bin, the boot
+# manifest system.capnp packed by tools/mkmanifest, and every binary it
+# lists) and the GRUB ISO.
 BOOTPKG     := $(BUILD)/bootpkg.tar
+SYSTEM_MANIFEST ?= system.capnp
 ISO         := $(BUILD)/capos.iso
 # The ISO boots what make run boots (CMDLINE, from mk/system.mk) unless told
 # otherwise; the stamp holds the command line it was built with, so changing
@@ -8,12 +10,9 @@ ISO         := $(BUILD)/capos.iso
 ISO_CMDLINE ?= $(CMDLINE)
 ISO_STAMP   := $(BUILD)/iso-cmdline.stamp
 
-$(BOOTPKG): $(USER_PKG_FILES)
-	@rm -rf $(BUILD)/bootpkg && mkdir -p $(BUILD)/bootpkg
-	@cp $(USER_PKG_FILES) $(BUILD)/bootpkg/
-	@echo "  TAR     $@"
-	@tar --format=ustar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
-	    -cf $@ -C $(BUILD)/bootpkg $(notdir $(USER_PKG_FILES))
+$(BOOTPKG): $(SYSTEM_MANIFEST) schema/capos.capnp $(USER_PKG_FILES) $(MKMANIFEST)
+	@echo "  PACK    $@ ($(SYSTEM_MANIFEST))"
+	@$(MKMANIFEST) -o $@ -I schema $(SYSTEM_MANIFEST) $(UBUILD)/bin
 
 # tools/mkiso OUT KERNEL CMDLINE MODULE...: one grub.cfg entry with the given
 # modules (the system tests build zero- and two-module variants).

@@ -17,24 +17,25 @@ endif
 USER_LDS := rt/user.ld
 
 RT_SRCS      := $(sort $(wildcard rt/*.c rt/*.S))
-# lib/manifest (with lib/tar and lib/elf) is for init, which validates the
-# boot manifest in ring 3.
-USER_LIB_SRCS := lib/mem.c lib/fmt.c lib/heap.c lib/errors.c lib/tar.c lib/elf.c \
-                 $(filter lib/capnp/% lib/manifest/%,$(LIB_SRCS))
+USER_LIB_SRCS := lib/mem.c lib/fmt.c lib/heap.c lib/errors.c $(filter lib/capnp/%,$(LIB_SRCS))
 RT_OBJS      := $(patsubst %,$(UBUILD)/%.o,$(RT_SRCS) $(USER_LIB_SRCS))
 
-# lib/crypto as an archive after RT_OBJS: a program gets only the objects it
-# calls (init, to verify signatures), and the others do not grow.
-USER_CRYPTO_OBJS := $(patsubst %,$(UBUILD)/%.o,$(filter lib/crypto/%,$(LIB_SRCS)))
+# lib/manifest (with lib/tar and lib/elf) and lib/crypto as an archive after
+# RT_OBJS: a program gets only the objects it calls (init validates the
+# boot manifest in ring 3), and the others do not grow.
+USER_CRYPTO_OBJS := $(patsubst %,$(UBUILD)/%.o,lib/tar.c lib/elf.c \
+                    $(filter lib/crypto/% lib/manifest/%,$(LIB_SRCS)))
 USER_CRYPTO_LIB  := $(UBUILD)/libcrypto.a
 
 $(USER_CRYPTO_LIB): $(USER_CRYPTO_OBJS)
 	@rm -f $@
 	@ar rcs $@ $^
 
-# Programs: init/init.c and demos/<name>.c, one binary each.
-DEMO_SRCS  := $(sort $(wildcard demos/*.c))
-USER_PROGS := init $(patsubst demos/%.c,%,$(DEMO_SRCS))
+# Programs: init (init/*.c), demos/<name>.c and services/<name>/<name>.c,
+# one binary each.
+DEMO_SRCS    := $(sort $(wildcard demos/*.c))
+SERVICE_SRCS := $(sort $(wildcard services/*/*.c))
+USER_PROGS   := init $(patsubst demos/%.c,%,$(DEMO_SRCS)) $(notdir $(patsubst %.c,%,$(SERVICE_SRCS)))
 USER_BINS  := $(patsubst %,$(UBUILD)/bin/%,$(USER_PROGS))
 
 $(UBUILD)/%.c.o: %.c $(DEPS_STAMP) | $(BUILD)/gen/capos/capos.capnp.h
@@ -47,15 +48,28 @@ $(UBUILD)/%.S.o: %.S $(DEPS_STAMP)
 	@echo "  UAS     $<"
 	@$(CC) $(filter-out -std=gnu11,$(UCFLAGS)) -c $< -o $@
 
-$(UBUILD)/bin/init: $(UBUILD)/init/init.c.o $(RT_OBJS) $(USER_CRYPTO_LIB) $(USER_LDS)
+INIT_OBJS := $(patsubst %,$(UBUILD)/%.o,$(sort $(wildcard init/*.c)))
+
+$(UBUILD)/bin/init: $(INIT_OBJS) $(RT_OBJS) $(USER_CRYPTO_LIB) $(USER_LDS)
 	@mkdir -p $(@D)
 	@echo "  ULD     $@"
 	@$(LD) -T $(USER_LDS) -nostdlib -static --no-pie -z max-page-size=0x1000 -z noexecstack \
-	    --build-id=none -o $@ $(UBUILD)/init/init.c.o $(RT_OBJS) $(USER_CRYPTO_LIB)
+	    --build-id=none -o $@ $(INIT_OBJS) $(RT_OBJS) $(USER_CRYPTO_LIB)
 
 # The fpu demo records its FPU registers before any C code runs: its own
 # entry point (demos/fpu.c) does that, then jumps to _start.
 $(UBUILD)/bin/fpu: UENTRY := -e fpu_entry
+
+# A service's binary: services/NAME/NAME.c (pattern rules replace only one
+# %, so each gets its rule here).
+define SERVICE_RULE
+$(UBUILD)/bin/$(1): $(UBUILD)/services/$(1)/$(1).c.o $(RT_OBJS) $(USER_CRYPTO_LIB) $(USER_LDS)
+	@mkdir -p $$(@D)
+	@echo "  ULD     $$@"
+	@$(LD) -T $(USER_LDS) -nostdlib -static --no-pie -z max-page-size=0x1000 -z noexecstack \
+	    --build-id=none -o $$@ $$< $(RT_OBJS) $(USER_CRYPTO_LIB)
+endef
+$(foreach s,$(notdir $(patsubst %.c,%,$(SERVICE_SRCS))),$(eval $(call SERVICE_RULE,$(s))))
 
 $(UBUILD)/bin/%: $(UBUILD)/demos/%.c.o $(RT_OBJS) $(USER_CRYPTO_LIB) $(USER_LDS)
 	@mkdir -p $(@D)
@@ -63,7 +77,7 @@ $(UBUILD)/bin/%: $(UBUILD)/demos/%.c.o $(RT_OBJS) $(USER_CRYPTO_LIB) $(USER_LDS)
 	@$(LD) -T $(USER_LDS) $(UENTRY) -nostdlib -static --no-pie -z max-page-size=0x1000 -z noexecstack \
 	    --build-id=none -o $@ $< $(RT_OBJS) $(USER_CRYPTO_LIB)
 
--include $(RT_OBJS:.o=.d) $(USER_CRYPTO_OBJS:.o=.d) $(UBUILD)/init/init.c.d $(patsubst %.c,$(UBUILD)/%.c.d,$(DEMO_SRCS))
+-include $(RT_OBJS:.o=.d) $(USER_CRYPTO_OBJS:.o=.d) $(INIT_OBJS:.o=.d) $(patsubst %.c,$(UBUILD)/%.c.d,$(DEMO_SRCS) $(SERVICE_SRCS))
 
 # Hostile boot-package files for spawn-hostile: an ELF whose one segment is
 # writable and executable, and a file that is not ELF at all.

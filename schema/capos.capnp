@@ -205,6 +205,21 @@ interface Null {
   echo @1 (value :UInt64) -> (value :UInt64) $needs(.Null.rightCall);
 }
 
+# ---------------------------------------------------------------- services
+
+interface Log {
+  # The log service (services/log): lines from the other services, each
+  # labelled by the server with the name its client capability's badge
+  # stands for — never with anything the message says.
+  const rightWrite :UInt32 = 1;
+  const rightRead :UInt32 = 2;
+
+  write @0 (text :Text) -> () $needs(.Log.rightWrite);
+  # One line (at most 200 bytes; no newlines: each is written as a space).
+  recent @1 (count :UInt32) -> (lines :List(Text)) $needs(.Log.rightRead);
+  # The last count lines (at most 64), oldest first, as written to the console.
+}
+
 # ---------------------------------------------------------------- boot manifest
 
 struct SystemManifest {
@@ -254,11 +269,15 @@ struct Service {
   args @6 :List(Text);              # at most 32, 1520 bytes with their NULs
   kernelMemory @7 :UInt64;          # kernel-memory quota in bytes (0: init's default);
                                     # all services' quotas must fit init's budget
-  after @8 :List(Text);             # services that must be started before this one
-                                    # (on top of those whose exports it is granted)
+  after @8 :List(Text);             # services that must be ready before this one starts
+                                    # (on top of those whose exports it is granted): a
+                                    # service with exports is ready while it runs, a job
+                                    # (no exports) once it has exited for good
   restartBackoffMs @9 :UInt32 = 100;     # delay before the first restart; doubles
                                          # after each one ...
   restartBackoffMaxMs @10 :UInt32 = 10000;  # ... up to this (at most one hour)
+  autostart @11 :Bool = true;       # false: started only when named on init's command
+                                    # line (init=NAME[:ARG],...: tests, benchmarks)
 }
 
 struct Export {

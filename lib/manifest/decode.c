@@ -184,6 +184,7 @@ static enum manifest_err decode_restart(capos_Service r, struct manifest_service
 	s->restart_limit = capos_Service_get_restartLimit(r);
 	s->backoff_ms = capos_Service_get_restartBackoffMs(r);
 	s->backoff_max_ms = capos_Service_get_restartBackoffMaxMs(r);
+	s->autostart = capos_Service_get_autostart(r);
 	if (capos_Service_get_restart(r) > capos_RestartPolicy_always) {
 		e->a = capos_Service_get_restart(r);
 		return manifest_err_set(e, MANIFEST_ERR_RESTART_POLICY);

@@ -27,7 +27,7 @@
 
 /* Limits. Every count and size of a manifest is checked against these. */
 #define MANIFEST_NAME_MAX CAPOS_CAPSET_NAME_MAX /* 24: names are 1..23 bytes */
-#define MANIFEST_SERVICES_MAX 32u
+#define MANIFEST_SERVICES_MAX 64u
 #define MANIFEST_BINARIES_MAX 64u
 #define MANIFEST_CAPSET_MAX CAPOS_CAPSET_MAX /* grants + exports of one service */
 #define MANIFEST_GRANTS_MAX CAPOS_CAPSET_MAX /* grants of one service */
@@ -77,11 +77,12 @@ struct manifest_service {
 	struct capnp_text binary_name; /* as written, in the message */
 	uint8_t binary;            /* after validation: index into plan.binaries */
 	uint8_t restart;           /* enum capos_RestartPolicy */
+	bool autostart;            /* false: only when named on init's command line */
 	uint32_t restart_limit;
 	uint32_t backoff_ms, backoff_max_ms;
 	uint64_t kernel_memory;    /* after validation: the quota (0 replaced by the default) */
 	uint32_t ngrants, nexports, nafter, argc, args_bytes;
-	uint32_t after_mask;       /* after validation: bit i = starts after service i */
+	uint64_t after_mask;       /* after validation: bit i = starts after service i */
 	struct manifest_grant grants[MANIFEST_GRANTS_MAX];
 	struct manifest_export exports[MANIFEST_EXPORTS_MAX];
 	struct capnp_text after[MANIFEST_AFTER_MAX];

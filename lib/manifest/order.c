@@ -5,19 +5,19 @@
 #include "lib/mem.h"
 
 /* The lowest set bit's index of a non-zero mask. */
-static uint32_t lowest(uint32_t mask)
+static uint32_t lowest(uint64_t mask)
 {
-	return (uint32_t)__builtin_ctz(mask);
+	return (uint32_t)__builtin_ctzll(mask);
 }
 
 /* Names one cycle among the services not in done (each of which waits for
  * another one not in done): follows "starts after" from the lowest until a
  * service repeats. */
-static enum manifest_err report_cycle(const struct manifest_plan *p, uint32_t done, struct manifest_error *e)
+static enum manifest_err report_cycle(const struct manifest_plan *p, uint64_t done, struct manifest_error *e)
 {
 	int8_t pos[MANIFEST_SERVICES_MAX];
 	uint8_t path[MANIFEST_SERVICES_MAX + 1];
-	uint32_t len = 0, x = lowest(~done & (p->nservices == 32 ? ~0u : (1u << p->nservices) - 1));
+	uint32_t len = 0, x = lowest(~done & (p->nservices == 64 ? ~0ull : (1ull << p->nservices) - 1));
 
 	memset(pos, -1, sizeof pos);
 	while (pos[x] < 0) {
@@ -37,7 +37,7 @@ static enum manifest_err report_cycle(const struct manifest_plan *p, uint32_t do
 
 enum manifest_err manifest_order(struct manifest_plan *p, struct manifest_error *e)
 {
-	uint32_t done = 0;
+	uint64_t done = 0;
 
 	for (uint32_t placed = 0; placed < p->nservices; placed++) {
 		uint32_t i = 0;
@@ -45,7 +45,7 @@ enum manifest_err manifest_order(struct manifest_plan *p, struct manifest_error 
 			i++;
 		if (i == p->nservices)
 			return report_cycle(p, done, e);
-		done |= 1u << i;
+		done |= 1ull << i;
 		p->order[placed] = (uint8_t)i;
 	}
 	return MANIFEST_OK;

@@ -102,7 +102,7 @@ static enum manifest_err resolve_export(const struct manifest_plan *p, struct ma
 			g->service = (uint8_t)si;
 			g->export_index = (uint8_t)x;
 			*iface = src->exports[x].interface_id;
-			s->after_mask |= 1u << si;
+			s->after_mask |= 1ull << si;
 			return MANIFEST_OK;
 		}
 	return manifest_err_set(e, MANIFEST_ERR_NO_SUCH_EXPORT);
@@ -179,7 +179,7 @@ static enum manifest_err check_after(const struct manifest_plan *p, struct manif
 			manifest_err_ref(e, s->after[i].str, s->after[i].len);
 			return manifest_err_set(e, MANIFEST_ERR_AFTER_UNKNOWN);
 		}
-		s->after_mask |= 1u << si;
+		s->after_mask |= 1ull << si;
 	}
 	return MANIFEST_OK;
 }

@@ -37,7 +37,7 @@ struct sbinary { const char *name, *path; uint32_t digest_len; };
 struct spec {
 	uint32_t version, nbinaries, nservices;
 	struct sbinary binaries[70];
-	struct sservice services[40];
+	struct sservice services[70];
 };
 
 static uint8_t spec_arena[1 << 18];

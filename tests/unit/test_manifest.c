@@ -232,11 +232,11 @@ static void bad_no_services(void **state)
 static void bad_too_many(void **state)
 {
 	good();
-	sp.nservices = 33;
-	for (int i = 3; i < 33; i++)
+	sp.nservices = 65;
+	for (int i = 3; i < 65; i++)
 		sp.services[i] = (struct sservice){ .name = "s", .binary = "init" };
 	expect(MANIFEST_ERR_TOO_MANY, "", NULL, NULL, "");
-	expect_line("33 services, at most 32");
+	expect_line("65 services, at most 64");
 	good();
 	sp.nbinaries = 65;
 	for (int i = 4; i < 65; i++)
