@@ -17,11 +17,20 @@ endif
 USER_LDS := rt/user.ld
 
 RT_SRCS      := $(sort $(wildcard rt/*.c rt/*.S))
-# lib/manifest (with lib/tar and lib/elf) is for init, which validates the
-# boot manifest in ring 3.
-USER_LIB_SRCS := lib/mem.c lib/fmt.c lib/heap.c lib/errors.c lib/tar.c lib/elf.c \
-                 $(filter lib/capnp/% lib/manifest/%,$(LIB_SRCS))
+USER_LIB_SRCS := lib/mem.c lib/fmt.c lib/heap.c lib/errors.c $(filter lib/capnp/%,$(LIB_SRCS))
 RT_OBJS      := $(patsubst %,$(UBUILD)/%.o,$(RT_SRCS) $(USER_LIB_SRCS))
+
+# Linked as an archive, so a program gets only the members it uses: the
+# boot manifest (lib/manifest, with lib/tar and lib/elf) for init, which
+# validates it in ring 3. (The boot package lives in RAM: programs that do
+# not use it carry none of it.)
+USER_ARLIB_SRCS := lib/tar.c lib/elf.c $(filter lib/manifest/%,$(LIB_SRCS))
+USER_ARLIB_OBJS := $(patsubst %,$(UBUILD)/%.o,$(USER_ARLIB_SRCS))
+USER_ARLIB      := $(UBUILD)/libuser.a
+
+$(USER_ARLIB): $(USER_ARLIB_OBJS)
+	@rm -f $@
+	@ar rcs $@ $^
 
 # Programs: init/init.c and demos/<name>.c, one binary each.
 DEMO_SRCS  := $(sort $(wildcard demos/*.c))
@@ -38,23 +47,23 @@ $(UBUILD)/%.S.o: %.S $(DEPS_STAMP)
 	@echo "  UAS     $<"
 	@$(CC) $(filter-out -std=gnu11,$(UCFLAGS)) -c $< -o $@
 
-$(UBUILD)/bin/init: $(UBUILD)/init/init.c.o $(RT_OBJS) $(USER_LDS)
+$(UBUILD)/bin/init: $(UBUILD)/init/init.c.o $(RT_OBJS) $(USER_ARLIB) $(USER_LDS)
 	@mkdir -p $(@D)
 	@echo "  ULD     $@"
 	@$(LD) -T $(USER_LDS) -nostdlib -static --no-pie -z max-page-size=0x1000 -z noexecstack \
-	    --build-id=none -o $@ $(UBUILD)/init/init.c.o $(RT_OBJS)
+	    --build-id=none -o $@ $(UBUILD)/init/init.c.o $(RT_OBJS) $(USER_ARLIB)
 
 # The fpu demo records its FPU registers before any C code runs: its own
 # entry point (demos/fpu.c) does that, then jumps to _start.
 $(UBUILD)/bin/fpu: UENTRY := -e fpu_entry
 
-$(UBUILD)/bin/%: $(UBUILD)/demos/%.c.o $(RT_OBJS) $(USER_LDS)
+$(UBUILD)/bin/%: $(UBUILD)/demos/%.c.o $(RT_OBJS) $(USER_ARLIB) $(USER_LDS)
 	@mkdir -p $(@D)
 	@echo "  ULD     $@"
 	@$(LD) -T $(USER_LDS) $(UENTRY) -nostdlib -static --no-pie -z max-page-size=0x1000 -z noexecstack \
-	    --build-id=none -o $@ $< $(RT_OBJS)
+	    --build-id=none -o $@ $< $(RT_OBJS) $(USER_ARLIB)
 
--include $(RT_OBJS:.o=.d) $(UBUILD)/init/init.c.d $(patsubst %.c,$(UBUILD)/%.c.d,$(DEMO_SRCS))
+-include $(RT_OBJS:.o=.d) $(USER_ARLIB_OBJS:.o=.d) $(UBUILD)/init/init.c.d $(patsubst %.c,$(UBUILD)/%.c.d,$(DEMO_SRCS))
 
 # Hostile boot-package files for spawn-hostile: an ELF whose one segment is
 # writable and executable, and a file that is not ELF at all.
