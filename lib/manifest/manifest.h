@@ -7,7 +7,7 @@
  * only on a plan manifest_load accepted: one bad grant and nothing starts.
  *
  * Storage is the caller's: lib/manifest never allocates. A plan is large
- * (about 140 KiB: keep it static, not on a stack). It points into the
+ * (213 KiB: keep it static, not on a stack). It points into the
  * message for argument strings and grant sources (struct capnp_text), so
  * the message bytes must outlive the plan. Names are copied, NUL-terminated,
  * into char[MANIFEST_NAME_MAX] (the CapSet's name size).

@@ -254,11 +254,11 @@ static void bad_too_many(void **state)
 /* Grants and exports share the service's CapSet of 64 entries. */
 static void bad_capset_full(void **state)
 {
-	static char names[70][8];
+	static char names[70][16];
 	good();
 	struct sservice *app = &sp.services[2];
-	for (int i = 0; i < 70; i++) {
-		snprintf(names[i], sizeof names[i], "g%d", i);
+	for (unsigned i = 0; i < 70; i++) {
+		snprintf(names[i], sizeof names[i], "g%u", i);
 		if (i < 65)
 			app->grants[i] = (struct sgrant){ .name = names[i], KERNEL(console) };
 	}
