@@ -10,9 +10,19 @@ ISO         := $(BUILD)/capos.iso
 ISO_CMDLINE ?= $(CMDLINE)
 ISO_STAMP   := $(BUILD)/iso-cmdline.stamp
 
-$(BOOTPKG): $(SYSTEM_MANIFEST) schema/capos.capnp $(USER_PKG_FILES) $(MKMANIFEST)
+# The package holds the binaries without their debug information (the
+# boot package lives in RAM; build/user-*/bin keeps the full ones for gdb
+# and addr2line). A file that is not an ELF object is copied as it is.
+PKG_DIR   := $(UBUILD)/pkg
+PKG_FILES := $(patsubst $(UBUILD)/bin/%,$(PKG_DIR)/%,$(USER_PKG_FILES))
+
+$(PKG_DIR)/%: $(UBUILD)/bin/%
+	@mkdir -p $(@D)
+	@strip --strip-debug -o $@ $< 2>/dev/null || cp $< $@
+
+$(BOOTPKG): $(SYSTEM_MANIFEST) schema/capos.capnp $(PKG_FILES) $(MKMANIFEST)
 	@echo "  PACK    $@ ($(SYSTEM_MANIFEST))"
-	@$(MKMANIFEST) -o $@ -I schema $(SYSTEM_MANIFEST) $(UBUILD)/bin
+	@$(MKMANIFEST) -o $@ -I schema $(SYSTEM_MANIFEST) $(PKG_DIR)
 
 # tools/mkiso OUT KERNEL CMDLINE MODULE...: one grub.cfg entry with the given
 # modules (the system tests build zero- and two-module variants).
