@@ -248,16 +248,10 @@ static void exited(uint32_t s, int64_t code)
 		printf("init: %s failed %u times; giving up\n", m->name, v->restarts + 1);
 }
 
-/* Waits for an exit or the nearest back-off; returns after handling what
- * happened. */
-static void wait_and_handle(void)
+/* Handles the exits whose completions have arrived (in the CQ, or kept by
+ * the runtime while it waited for another call of init's). */
+static bool handle_exits(void)
 {
-	uint32_t soonest = UINT32_MAX;
-	for (uint32_t s = 0; s < plan.nservices; s++)
-		if (svcs[s].state == SVC_BACKOFF && svcs[s].backoff_ms - svcs[s].waited_ms < soonest)
-			soonest = svcs[s].backoff_ms - svcs[s].waited_ms;
-	uint64_t timeout = soonest == UINT32_MAX ? CAPOS_TIMEOUT_NEVER : (uint64_t)soonest * 1000000;
-	sys_cap_enter(1, timeout);
 	bool any = false;
 	for (uint32_t s = 0; s < plan.nservices; s++) {
 		struct capos_cqe c;
@@ -271,6 +265,22 @@ static void wait_and_handle(void)
 			code = capos_ProcessHandle_wait_Results_get_exitCode(capos_ProcessHandle_wait_Results_root(&msg));
 		exited(s, code);
 	}
+	return any;
+}
+
+/* Waits for an exit or the nearest back-off; returns after handling what
+ * happened. */
+static void wait_and_handle(void)
+{
+	if (handle_exits())
+		return;
+	uint32_t soonest = UINT32_MAX;
+	for (uint32_t s = 0; s < plan.nservices; s++)
+		if (svcs[s].state == SVC_BACKOFF && svcs[s].backoff_ms - svcs[s].waited_ms < soonest)
+			soonest = svcs[s].backoff_ms - svcs[s].waited_ms;
+	uint64_t timeout = soonest == UINT32_MAX ? CAPOS_TIMEOUT_NEVER : (uint64_t)soonest * 1000000;
+	sys_cap_enter(1, timeout);
+	bool any = handle_exits();
 	/* Time passed only when nothing woke us: a back-off is never cut short. */
 	for (uint32_t s = 0; !any && s < plan.nservices; s++) {
 		if (svcs[s].state != SVC_BACKOFF)
