@@ -188,15 +188,15 @@ static bool start(uint32_t s)
 	return true;
 }
 
-/* Starts every waiting service whose needs are ready; skips those whose
- * needs can no longer become ready. Returns how many started. */
-static uint32_t start_ready(void)
+/* Starts every waiting server (or job) whose needs are ready; skips those
+ * whose needs can no longer become ready. Returns how many started. */
+static uint32_t start_ready(bool jobs)
 {
 	uint32_t started = 0;
 	for (uint32_t k = 0; k < plan.nservices; k++) {
 		uint32_t s = plan.order[k], blocked = 0;
 		uint64_t need = needs(s);
-		if (svcs[s].state != SVC_WAITING)
+		if (svcs[s].state != SVC_WAITING || is_job(s) != jobs)
 			continue;
 		bool go = true;
 		for (uint32_t i = 0; i < plan.nservices; i++) {
@@ -305,16 +305,22 @@ uint32_t services_run(void)
 		return 1;
 	bool announced = false;
 	for (;;) {
-		start_ready();
-		uint32_t jobs = 0, pending = 0, servers_down = 0;
+		/* Servers first, so "all services up" is said before any job runs
+		 * (and prints over it). */
+		while (start_ready(false))
+			;
+		uint32_t servers_down = 0;
+		for (uint32_t s = 0; s < plan.nservices; s++)
+			servers_down += svcs[s].state == SVC_WAITING && !is_job(s);
+		if (!servers_down && !announced) {
+			printf("init: all services up at %llu ticks\n", (unsigned long long)ticks());
+			announced = true;
+		}
+		start_ready(true);
+		uint32_t jobs = 0, pending = 0;
 		for (uint32_t s = 0; s < plan.nservices; s++) {
 			jobs += svcs[s].state == SVC_RUNNING && is_job(s);
 			pending += svcs[s].state == SVC_BACKOFF;
-			servers_down += svcs[s].state == SVC_WAITING && !is_job(s);
-		}
-		if (!servers_down && !announced) { /* every server runs; jobs have begun */
-			printf("init: all services up at %llu ticks\n", (unsigned long long)ticks());
-			announced = true;
 		}
 		if (!jobs && !pending)
 			break;
