@@ -11,9 +11,17 @@
 #include "lib/wasm/wasm_float.h"
 #include "lib/wasm/wasm_internal.h"
 
+/* One copy of run() must exist: handler offsets are label addresses of that
+ * copy, so it may be neither inlined into its two callers nor cloned. */
+#if defined(__clang__)
+#define ONE_COPY __attribute__((noinline))
+#else
+#define ONE_COPY __attribute__((noipa))
+#endif
+
 static int32_t handler_table[WASM_OP_COUNT];
 static bool handlers_ready;
-static int run(struct wasm_machine *m, struct wasm_func *f, bool init);
+static int run(struct wasm_machine *m, struct wasm_func *f, bool init) ONE_COPY;
 
 /* Filled once, by the interpreter itself (labels are local to it). */
 const int32_t *wasm_interp_handlers(void)
@@ -36,7 +44,7 @@ int wasm_interp_run(struct wasm_machine *m, struct wasm_func *f)
 #define I64(i) ((int64_t)S(i))
 #define F32(i) f32_of((uint32_t)S(i))
 #define F64(i) f64_of(S(i))
-#define NEXT() goto *(const void *)(hbase + *pc)
+#define NEXT() goto *(const void *)(hbase + (int32_t)*pc)
 #define TRAP(t) do { trap = (t); goto out; } while (0)
 
 #define UN(name, n, expr) L_##name: { S(1) = (expr); pc += n; NEXT(); }

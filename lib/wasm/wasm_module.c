@@ -10,9 +10,10 @@ bool wasm_functype_eq(const struct wasm_functype *a, const struct wasm_functype 
 {
 	if (a == b)
 		return true;
-	return a->nparams == b->nparams && a->nresults == b->nresults &&
-	       memcmp(a->params, b->params, a->nparams) == 0 &&
-	       memcmp(a->results, b->results, a->nresults) == 0;
+	if (a->nparams != b->nparams || a->nresults != b->nresults)
+		return false;
+	return (a->nparams == 0 || memcmp(a->params, b->params, a->nparams) == 0) &&
+	       (a->nresults == 0 || memcmp(a->results, b->results, a->nresults) == 0);
 }
 
 static int check_memory_limits(const struct wasm_limits *l)

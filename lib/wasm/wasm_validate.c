@@ -50,10 +50,13 @@ int wasm_c_pop(struct comp *c, uint8_t want, struct ventry *out, uint32_t *h)
 
 int wasm_c_push_ctrl(struct comp *c, uint8_t kind, uint8_t result)
 {
+	bool dead;
+
 	if (c->ch >= c->ccap)
 		return WASM_ERR_LIMIT;
-	c->cs[c->ch++] = (struct ctrl){ .kind = kind, .result = result, .height = c->vh,
-	                                 .dead = c->ch && wasm_c_dead(c) };
+	dead = c->ch && wasm_c_dead(c);
+	c->cs[c->ch] = (struct ctrl){ .kind = kind, .result = result, .height = c->vh, .dead = dead };
+	c->ch++;
 	return WASM_OK;
 }
 
