@@ -232,17 +232,22 @@ static int op_br_if(struct comp *c)
 	return WASM_OK;
 }
 
-/* br_table: labels are read twice, to type-check then to emit. */
+/* br_table: the label list is read three times: its syntax first (a
+ * malformed body must not be reported as invalid), then to type-check, then
+ * to emit. */
 static int op_br_table(struct comp *c)
 {
 	struct wasm_reader save;
 	struct ctrl *t, *def;
 	struct ventry idx, *v;
-	uint32_t n, h, li, src = 0;
+	uint32_t n, h, li, l, src = 0;
 	uint8_t type;
 
 	TRY(wasm_read_count(&c->r, 1, &n));
 	save = c->r;
+	for (uint32_t i = 0; i <= n; i++)
+		TRY(wasm_read_u32(&c->r, &l));
+	c->r = save;
 	for (uint32_t i = 0; i < n; i++)
 		TRY(read_label(c, &t));
 	TRY(read_label(c, &def));
@@ -257,6 +262,8 @@ static int op_br_table(struct comp *c)
 	TRY(wasm_c_pop(c, WASM_I32, &idx, &h));
 	TRY(branch_value(c, type, &v));
 	if (!wasm_c_dead(c)) {
+		struct wasm_reader end = c->r;
+
 		li = wasm_e_loc(c, &idx, h);
 		if (v)
 			src = wasm_e_loc(c, v, c->vh - 1);
@@ -272,6 +279,7 @@ static int op_br_table(struct comp *c)
 			if (v)
 				wasm_e_word(c, wasm_e_slot(c, t->height));
 		}
+		c->r = end;
 	}
 	wasm_c_set_unreachable(c);
 	return WASM_OK;
@@ -478,6 +486,7 @@ static int compile(struct comp *c, struct wasm_body *b, struct wasm_arena *a)
 	bool done = false;
 
 	TRY(read_locals(c, a));
+	TRY(wasm_scan_body(c->r));
 	if (b->end - c->r.p > (ptrdiff_t)UINT32_MAX / 64)
 		return WASM_ERR_LIMIT;
 	TRY(setup(c, b, a));

@@ -260,7 +260,7 @@ static int sec_global(struct decoder *d, struct wasm_reader *r)
 	struct wasm_module *m = d->m;
 	uint32_t n;
 
-	TRY(wasm_read_count(r, 4, &n));
+	TRY(wasm_read_count(r, 3, &n));
 	m->nglobals = m->nglobal_imports + n;
 	m->global_types = alloc_array(d->a, m->nglobals, sizeof *m->global_types);
 	m->global_inits = alloc_array(d->a, n, sizeof *m->global_inits);
@@ -306,7 +306,7 @@ static int sec_elem(struct decoder *d, struct wasm_reader *r)
 {
 	struct wasm_module *m = d->m;
 
-	TRY(wasm_read_count(r, 4, &m->nelems));
+	TRY(wasm_read_count(r, 3, &m->nelems));
 	m->elems = alloc_array(d->a, m->nelems, sizeof *m->elems);
 	if (!m->elems)
 		return WASM_ERR_ARENA;
@@ -355,7 +355,7 @@ static int sec_data(struct decoder *d, struct wasm_reader *r)
 {
 	struct wasm_module *m = d->m;
 
-	TRY(wasm_read_count(r, 4, &m->ndatas));
+	TRY(wasm_read_count(r, 3, &m->ndatas));
 	m->datas = alloc_array(d->a, m->ndatas, sizeof *m->datas);
 	if (!m->datas)
 		return WASM_ERR_ARENA;

@@ -56,8 +56,9 @@ static size_t put_utf8(char *o, unsigned cp)
 	return 4;
 }
 
-/* A string body after its opening quote; NULL on error. */
-static char *parse_string(struct parser *ps)
+/* A string body after its opening quote; NULL on error. *len gets its
+ * length when len is not NULL. */
+static char *parse_string(struct parser *ps, size_t *len)
 {
 	char *out = malloc((size_t)(ps->end - ps->p) + 1), *o = out;
 
@@ -93,6 +94,8 @@ static char *parse_string(struct parser *ps)
 		goto fail;
 	ps->p++;
 	*o = 0;
+	if (len)
+		*len = (size_t)(o - out);
 	return out;
 fail:
 	free(out);
@@ -133,7 +136,7 @@ static struct json *parse_container(struct parser *ps, int depth, char close)
 
 		skip_ws(ps);
 		if (close == '}') {
-			if (ps->p >= ps->end || *ps->p++ != '"' || !(key = parse_string(ps)))
+			if (ps->p >= ps->end || *ps->p++ != '"' || !(key = parse_string(ps, NULL)))
 				goto fail;
 			skip_ws(ps);
 			if (ps->p >= ps->end || *ps->p++ != ':')
@@ -171,7 +174,7 @@ static struct json *parse_value(struct parser *ps, int depth)
 	case '"':
 		ps->p++;
 		j = new_value(JSON_STRING);
-		if (j && !(j->str = parse_string(ps))) { free(j); return NULL; }
+		if (j && !(j->str = parse_string(ps, &j->len))) { free(j); return NULL; }
 		return j;
 	default: break;
 	}
@@ -182,6 +185,7 @@ static struct json *parse_value(struct parser *ps, int depth)
 		return NULL;
 	j = new_value(JSON_NUMBER);
 	if (!j || !(j->str = strndup(start, (size_t)(ps->p - start)))) { free(j); return NULL; }
+	j->len = strlen(j->str);
 	if (!strcmp(j->str, "true") || !strcmp(j->str, "false")) j->type = JSON_BOOL;
 	else if (!strcmp(j->str, "null")) j->type = JSON_NULL;
 	return j;
@@ -227,7 +231,17 @@ const struct json *json_get(const struct json *obj, const char *key)
 
 const char *json_str(const struct json *obj, const char *key)
 {
+	size_t len;
+
+	return json_strn(obj, key, &len);
+}
+
+const char *json_strn(const struct json *obj, const char *key, size_t *len)
+{
 	const struct json *v = json_get(obj, key);
 
-	return v && (v->type == JSON_STRING || v->type == JSON_NUMBER) ? v->str : NULL;
+	if (!v || (v->type != JSON_STRING && v->type != JSON_NUMBER))
+		return NULL;
+	*len = v->len;
+	return v->str;
 }

@@ -11,6 +11,7 @@ enum json_type { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSO
 struct json {
 	enum json_type type;
 	char *str;            /* STRING, NUMBER: the text (strings unescaped); BOOL: "true"/"false" */
+	size_t len;           /* STRING, NUMBER: bytes in str (a string may hold NUL) */
 	size_t n;             /* ARRAY, OBJECT: number of items */
 	struct json **items;  /* ARRAY, OBJECT: the values */
 	char **keys;          /* OBJECT: the keys */
@@ -23,5 +24,7 @@ void json_free(struct json *j);
 const struct json *json_get(const struct json *obj, const char *key);
 /* The string (or number text) of obj's member key, or NULL. */
 const char *json_str(const struct json *obj, const char *key);
+/* Like json_str, with the length in *len. */
+const char *json_strn(const struct json *obj, const char *key, size_t *len);
 
 #endif

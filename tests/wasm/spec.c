@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "json.h"
 #include "lib/wasm/wasm.h"
@@ -36,6 +37,9 @@ struct run {
 	unsigned nnames, nregs;
 	void *buffers[16384];
 	unsigned nbuffers;
+	void *maps[4096];
+	size_t map_sizes[4096];
+	unsigned nmaps;
 	unsigned passed, total, text_malformed;
 	bool file_failed;
 };
@@ -152,6 +156,20 @@ static void *keep(struct run *r, void *p)
 	return p;
 }
 
+/* Instance arenas are mapped, not malloc'd: ASan would poison the shadow of
+ * every reserved memory page, which costs more than the tests themselves. */
+static uint8_t *map_arena(struct run *r, size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+	               -1, 0);
+
+	if (p == MAP_FAILED || r->nmaps >= sizeof r->maps / sizeof r->maps[0])
+		exit(2);
+	r->maps[r->nmaps] = p;
+	r->map_sizes[r->nmaps++] = size;
+	return p;
+}
+
 static uint8_t *read_file(struct run *r, const char *name, size_t *len)
 {
 	char path[4096];
@@ -203,9 +221,9 @@ static int load_module(struct run *r, const char *file, struct wasm_instance **i
 	isize = 16 * len + (1u << 16);
 	if (mod->has_memory && !mod->memory_imported)
 		isize += (size_t)MEM_PAGES * WASM_PAGE_SIZE;
-	buf = keep(r, malloc(isize));
+	buf = map_arena(r, isize);
 	*inst = keep(r, malloc(sizeof **inst));
-	if (!buf || !*inst)
+	if (!*inst)
 		exit(2);
 	wasm_arena_init(&ia, buf, isize);
 	return wasm_instantiate(*inst, mod, resolve, r, &ia, &machine, &trap);
@@ -244,13 +262,14 @@ static int parse_args(const struct json *args, union wasm_value *out, unsigned m
 static int do_action(struct run *r, const struct json *act, union wasm_value *res, unsigned *nres)
 {
 	struct wasm_instance *inst = find_instance(r, json_str(act, "module"));
-	const char *field = json_str(act, "field"), *type = json_str(act, "type");
+	size_t flen = 0;
+	const char *field = json_strn(act, "field", &flen), *type = json_str(act, "type");
 	struct wasm_extern x;
 	union wasm_value args[64];
 	int nargs;
 
 	*nres = 0;
-	if (!inst || !field || !wasm_instance_export(inst, field, strlen(field), &x))
+	if (!inst || !field || !wasm_instance_export(inst, field, flen, &x))
 		return -1;
 	if (!strcmp(type, "get")) {
 		if (x.kind != WASM_EXTERN_GLOBAL)
@@ -500,6 +519,8 @@ static void run_file(const char *path, unsigned *passed, unsigned *total, unsign
 	*text += r.text_malformed;
 	for (unsigned i = 0; i < r.nbuffers; i++)
 		free(r.buffers[i]);
+	for (unsigned i = 0; i < r.nmaps; i++)
+		munmap(r.maps[i], r.map_sizes[i]);
 	for (unsigned i = 0; i < r.nnames; i++)
 		free(r.names[i].name);
 	for (unsigned i = 0; i < r.nregs; i++)
