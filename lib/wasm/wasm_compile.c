@@ -486,7 +486,6 @@ static int compile(struct comp *c, struct wasm_body *b, struct wasm_arena *a)
 	bool done = false;
 
 	TRY(read_locals(c, a));
-	TRY(wasm_scan_body(c->r));
 	if (b->end - c->r.p > (ptrdiff_t)UINT32_MAX / 64)
 		return WASM_ERR_LIMIT;
 	TRY(setup(c, b, a));

@@ -475,6 +475,8 @@ static int decode(struct wasm_module *m, const uint8_t *bytes, size_t len, struc
 	r.p += 8;
 	TRY(read_sections(&d, &r));
 	TRY(finish_funcs(&d));
+	for (uint32_t i = 0; i < d.ndefined; i++)
+		TRY(wasm_scan_body(&m->bodies[i]));
 	TRY(finish_globals(&d));
 	return wasm_module_validate(m, d.ntables, d.nmemories);
 }

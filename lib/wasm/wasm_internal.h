@@ -87,8 +87,8 @@ int wasm_interp_run(struct wasm_machine *m, struct wasm_func *f);
  * nmemories count imports and definitions. */
 int wasm_module_validate(struct wasm_module *m, uint32_t ntables, uint32_t nmemories);
 
-/* Checks the syntax of a body's instructions (r starts after the locals). */
-int wasm_scan_body(struct wasm_reader r);
+/* Checks the syntax of a body: local declarations and instructions. */
+int wasm_scan_body(const struct wasm_body *b);
 
 /* Validates and compiles defined function i of mod, appending its code to
  * the module's code in a (scratch from the arena's top, released after). */

@@ -69,11 +69,32 @@ static int skip_immediates(struct wasm_reader *r, uint8_t op, uint32_t *depth)
 	return WASM_ERR_OPCODE;
 }
 
-int wasm_scan_body(struct wasm_reader r)
+/* The local declarations: groups of (count, value type) whose counts sum
+ * to at most 2^32 - 1. */
+static int scan_locals(struct wasm_reader *r)
 {
+	uint32_t ngroups, n;
+	uint64_t total = 0;
+	uint8_t t;
+
+	TRY(wasm_read_count(r, 2, &ngroups));
+	for (uint32_t i = 0; i < ngroups; i++) {
+		TRY(wasm_read_u32(r, &n));
+		TRY(wasm_read_valtype(r, &t));
+		total += n;
+		if (total > UINT32_MAX)
+			return WASM_ERR_TOO_MANY_LOCALS;
+	}
+	return WASM_OK;
+}
+
+int wasm_scan_body(const struct wasm_body *b)
+{
+	struct wasm_reader r = { b->start, b->end };
 	uint32_t depth = 1;
 	uint8_t op;
 
+	TRY(scan_locals(&r));
 	while (depth > 0) {
 		if (r.p >= r.end)
 			return WASM_ERR_END_EXPECTED;

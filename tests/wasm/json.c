@@ -60,8 +60,13 @@ static size_t put_utf8(char *o, unsigned cp)
  * length when len is not NULL. */
 static char *parse_string(struct parser *ps, size_t *len)
 {
-	char *out = malloc((size_t)(ps->end - ps->p) + 1), *o = out;
+	const char *q = ps->p;
+	char *out, *o;
 
+	while (q < ps->end && *q != '"')
+		q += *q == '\\' ? 2 : 1;
+	out = malloc((size_t)(q - ps->p) + 1);
+	o = out;
 	if (!out)
 		return NULL;
 	while (ps->p < ps->end && *ps->p != '"') {
