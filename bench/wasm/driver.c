@@ -43,6 +43,7 @@ int main(int argc, char **argv)
 	struct wasm_module mod;
 	struct wasm_machine m;
 	struct wasm_instance inst;
+	struct wasm_limits_cfg cfg = { .unmetered = getenv("WASM_BENCH_FUEL") == NULL };
 	struct wasm_extern run;
 	union wasm_value res[1];
 	int err, trap;
@@ -54,7 +55,7 @@ int main(int argc, char **argv)
 	}
 	wasm_arena_init(&a, malloc(asize), asize);
 	t0 = now_ms();
-	err = wasm_module_load(&mod, bytes, len, NULL, &a);
+	err = wasm_module_load(&mod, bytes, len, &cfg, &a);
 	if (!err)
 		err = wasm_machine_init(&m, &a, 1u << 20, 10000);
 	if (!err)

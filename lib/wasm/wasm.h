@@ -206,6 +206,8 @@ struct wasm_limits_cfg {
 	uint32_t max_locals;         /* per function, params included (default 50000) */
 	uint32_t max_memory_pages;   /* memory reserved per instance (default 256) */
 	uint32_t max_table_size;     /* table slots reserved (default 100000) */
+	bool unmetered;              /* no fuel charge per loop iteration: fuel then
+	                                bounds calls only, not the run time */
 };
 
 struct wasm_module {

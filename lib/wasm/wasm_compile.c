@@ -42,7 +42,7 @@ static int op_block(struct comp *c, uint8_t kind)
 		t->target = c->len;
 		t->saved_fuel = c->fuel;
 		c->fuel = 0;
-		if (!t->dead) {
+		if (!t->dead && !c->m->cfg.unmetered) {
 			wasm_e_op(c, WASM_OP_LOOP);
 			t->fuel_word = c->len;
 			wasm_e_word(c, 0);
@@ -62,13 +62,17 @@ static int op_if(struct comp *c)
 	TRY(wasm_c_pop(c, WASM_I32, &cond, &h));
 	dead = wasm_c_dead(c);
 	if (!dead) {
-		lc = wasm_e_loc(c, &cond, h);
+		/* operands below are materialized first: then the comparison that
+		 * computed cond, if any, is still the last instruction */
 		wasm_e_materialize(c, 0);
+		if (!wasm_e_fuse_branch(c, &cond, h, true)) {
+			lc = wasm_e_loc(c, &cond, h);
+			wasm_e_op(c, WASM_OP_BR_UNLESS);
+			wasm_e_word(c, lc);
+		}
 	}
 	TRY(wasm_c_push_ctrl(c, CT_IF, bt));
 	if (!dead) {
-		wasm_e_op(c, WASM_OP_BR_UNLESS);
-		wasm_e_word(c, lc);
 		wasm_c_top(c)->else_jump = c->len + 1;
 		wasm_e_word(c, 0);
 	}
@@ -114,7 +118,7 @@ static void emit_function_end(struct comp *c, struct ctrl *t)
 	if (t->pending == 0) {
 		if (live) {
 			if (t->result)
-				wasm_e_move(c, &c->vs[c->vh - 1], 0);
+				wasm_e_move_result(c, &c->vs[c->vh - 1], c->vh - 1, 0);
 			wasm_e_op(c, WASM_OP_RET);
 		}
 		return;
@@ -145,7 +149,7 @@ static int op_end(struct comp *c)
 	}
 	fallthrough_result(c, t);
 	if (t->kind == CT_LOOP) {
-		if (!t->dead && t->fuel_word < c->len)
+		if (!t->dead && !c->m->cfg.unmetered && t->fuel_word < c->len)
 			c->code[t->fuel_word] = c->fuel + 1;
 		c->fuel = t->saved_fuel;
 	}
@@ -216,6 +220,10 @@ static int op_br_if(struct comp *c)
 	TRY(branch_value(c, wasm_c_label_type(t), &v));
 	if (wasm_c_dead(c))
 		return WASM_OK;
+	if (!v && wasm_e_fuse_branch(c, &cond, h, false)) {
+		wasm_e_jump_to(c, t);
+		return WASM_OK;
+	}
 	lc = wasm_e_loc(c, &cond, h);
 	if (v) {
 		uint32_t src = wasm_e_loc(c, v, c->vh - 1);
@@ -292,7 +300,7 @@ static int op_return(struct comp *c)
 	TRY(branch_value(c, c->cs[0].result, &v));
 	if (!wasm_c_dead(c)) {
 		if (v)
-			wasm_e_move(c, v, 0);
+			wasm_e_move_result(c, v, c->vh - 1, 0);
 		wasm_e_op(c, WASM_OP_RET);
 	}
 	wasm_c_set_unreachable(c);

@@ -78,6 +78,10 @@ uint32_t wasm_e_slot(const struct comp *c, uint32_t height);
 uint32_t wasm_e_loc(struct comp *c, struct ventry *e, uint32_t h);
 /* Emits what puts e's value into slot dst. */
 void wasm_e_move(struct comp *c, const struct ventry *e, uint32_t dst);
+/* Like wasm_e_move for e at height h; when the instruction just emitted
+ * computed e into its canonical slot, that instruction writes dst instead.
+ * Only for a dst that no operand still on the stack reads. */
+void wasm_e_move_result(struct comp *c, const struct ventry *e, uint32_t h, uint32_t dst);
 /* Puts every operand from height `from` up in its canonical slot. */
 void wasm_e_materialize(struct comp *c, uint32_t from);
 /* Copies out operands that still read local x, before x is written. */
@@ -86,6 +90,12 @@ void wasm_e_spill_local(struct comp *c, uint32_t x);
 void wasm_e_jump_to(struct comp *c, struct ctrl *t);
 /* Resolves a chain of forward jump words to the current position. */
 void wasm_e_patch(struct comp *c, uint32_t chain);
+
+/* When cond (popped from height h) was computed by the instruction just
+ * emitted, an i32 comparison or eqz, rewrites that instruction in place into
+ * a compare-and-branch taken when cond is true (or false, when_false) and
+ * leaves c->len at its jump word, still to be written. */
+bool wasm_e_fuse_branch(struct comp *c, const struct ventry *cond, uint32_t h, bool when_false);
 
 /* wasm_compile_ops.c: the non-control opcodes. */
 int wasm_c_numeric(struct comp *c, uint8_t op);

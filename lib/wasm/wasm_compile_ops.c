@@ -19,10 +19,8 @@ static bool local_in_use(const struct comp *c, uint32_t x)
  * instead (no copy). */
 static void store_local(struct comp *c, const struct ventry *e, uint32_t h, uint32_t x)
 {
-	if (!local_in_use(c, x) && c->last_dst != WASM_NONE && e->kind == VK_SLOT &&
-	    e->loc == wasm_e_slot(c, h) && c->code[c->last_dst] == e->loc) {
-		c->code[c->last_dst] = x;
-		c->last_dst = WASM_NONE;
+	if (!local_in_use(c, x)) {
+		wasm_e_move_result(c, e, h, x);
 		return;
 	}
 	wasm_e_spill_local(c, x);

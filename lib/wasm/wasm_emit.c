@@ -65,6 +65,17 @@ void wasm_e_move(struct comp *c, const struct ventry *e, uint32_t dst)
 	}
 }
 
+void wasm_e_move_result(struct comp *c, const struct ventry *e, uint32_t h, uint32_t dst)
+{
+	if (c->last_dst != WASM_NONE && e->kind == VK_SLOT && e->loc == wasm_e_slot(c, h) &&
+	    c->code[c->last_dst] == e->loc) {
+		c->code[c->last_dst] = dst;
+		c->last_dst = WASM_NONE;
+		return;
+	}
+	wasm_e_move(c, e, dst);
+}
+
 void wasm_e_materialize(struct comp *c, uint32_t from)
 {
 	bool whole = from <= c->mat_floor;
@@ -122,4 +133,56 @@ void wasm_e_patch(struct comp *c, uint32_t chain)
 		c->code[pos] = c->len - pos;
 	}
 	c->last_dst = WASM_NONE;
+}
+
+/* i32 comparisons and their compare-and-branch forms: taken when true, and
+ * when false (the negated comparison). */
+static const struct { uint8_t cmp, br, br_not; } fusable[] = {
+	{ WASM_OP_I32_EQ, WASM_OP_BR_I32_EQ, WASM_OP_BR_I32_NE },
+	{ WASM_OP_I32_NE, WASM_OP_BR_I32_NE, WASM_OP_BR_I32_EQ },
+	{ WASM_OP_I32_LT_S, WASM_OP_BR_I32_LT_S, WASM_OP_BR_I32_GE_S },
+	{ WASM_OP_I32_LT_U, WASM_OP_BR_I32_LT_U, WASM_OP_BR_I32_GE_U },
+	{ WASM_OP_I32_GT_S, WASM_OP_BR_I32_GT_S, WASM_OP_BR_I32_LE_S },
+	{ WASM_OP_I32_GT_U, WASM_OP_BR_I32_GT_U, WASM_OP_BR_I32_LE_U },
+	{ WASM_OP_I32_LE_S, WASM_OP_BR_I32_LE_S, WASM_OP_BR_I32_GT_S },
+	{ WASM_OP_I32_LE_U, WASM_OP_BR_I32_LE_U, WASM_OP_BR_I32_GT_U },
+	{ WASM_OP_I32_GE_S, WASM_OP_BR_I32_GE_S, WASM_OP_BR_I32_LT_S },
+	{ WASM_OP_I32_GE_U, WASM_OP_BR_I32_GE_U, WASM_OP_BR_I32_LT_U },
+	{ WASM_OP_I32_EQ_RI, WASM_OP_BR_I32_EQ_RI, WASM_OP_BR_I32_NE_RI },
+	{ WASM_OP_I32_NE_RI, WASM_OP_BR_I32_NE_RI, WASM_OP_BR_I32_EQ_RI },
+	{ WASM_OP_I32_LT_S_RI, WASM_OP_BR_I32_LT_S_RI, WASM_OP_BR_I32_GE_S_RI },
+	{ WASM_OP_I32_LT_U_RI, WASM_OP_BR_I32_LT_U_RI, WASM_OP_BR_I32_GE_U_RI },
+	{ WASM_OP_I32_GT_S_RI, WASM_OP_BR_I32_GT_S_RI, WASM_OP_BR_I32_LE_S_RI },
+	{ WASM_OP_I32_GT_U_RI, WASM_OP_BR_I32_GT_U_RI, WASM_OP_BR_I32_LE_U_RI },
+	{ WASM_OP_I32_LE_S_RI, WASM_OP_BR_I32_LE_S_RI, WASM_OP_BR_I32_GT_S_RI },
+	{ WASM_OP_I32_LE_U_RI, WASM_OP_BR_I32_LE_U_RI, WASM_OP_BR_I32_GT_U_RI },
+	{ WASM_OP_I32_GE_S_RI, WASM_OP_BR_I32_GE_S_RI, WASM_OP_BR_I32_LT_S_RI },
+	{ WASM_OP_I32_GE_U_RI, WASM_OP_BR_I32_GE_U_RI, WASM_OP_BR_I32_LT_U_RI },
+	{ WASM_OP_I32_EQZ, WASM_OP_BR_UNLESS, WASM_OP_BR_IF },
+};
+
+bool wasm_e_fuse_branch(struct comp *c, const struct ventry *cond, uint32_t h, bool when_false)
+{
+	uint32_t at;
+
+	if (c->last_dst == WASM_NONE || c->last_dst == 0 || cond->kind != VK_SLOT ||
+	    cond->loc != wasm_e_slot(c, h) || c->code[c->last_dst] != cond->loc)
+		return false;
+	at = c->last_dst - 1;
+	for (unsigned i = 0; i < sizeof fusable / sizeof fusable[0]; i++) {
+		if (c->code[at] != (uint32_t)c->h[fusable[i].cmp])
+			continue;
+		c->code[at] = (uint32_t)c->h[when_false ? fusable[i].br_not : fusable[i].br];
+		if (fusable[i].cmp == WASM_OP_I32_EQZ) {
+			c->code[at + 1] = c->code[at + 2];
+			c->len = at + 2;
+		} else {
+			c->code[at + 1] = c->code[at + 2];
+			c->code[at + 2] = c->code[at + 3];
+			c->len = at + 3;
+		}
+		c->last_dst = WASM_NONE;
+		return true;
+	}
+	return false;
 }

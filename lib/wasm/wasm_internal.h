@@ -35,6 +35,7 @@ bool wasm_valtype_ok(uint8_t t);
  *   BR_TABLE idx n (rel)*n+1   BR_TABLE_COPY idx src n (rel dst)*n+1
  *   CALL func argbase  CALL_INDIRECT type argbase idx  RET  LOOP fuel
  *   COPY dst src  CONST32 dst v  CONST64 dst lo hi  SELECT dst a b cond
+ *   BR_I32_<cmp> a b rel  BR_I32_<cmp>_RI a imm rel (branch when a <cmp> b)
  *   GLOBAL_GET dst g  GLOBAL_SET src g  MEM_SIZE dst  MEM_GROW dst delta */
 #define WASM_OPS(X) \
 	X(UNREACHABLE) X(JMP) X(BR_IF) X(BR_UNLESS) X(BR_IF_COPY) X(BR_TABLE) X(BR_TABLE_COPY) \
@@ -68,7 +69,11 @@ bool wasm_valtype_ok(uint8_t t);
 	X(I32_ADD_RI) X(I32_SUB_RI) X(I32_AND_RI) X(I32_OR_RI) X(I32_XOR_RI) X(I32_SHL_RI) \
 	X(I32_SHR_S_RI) X(I32_SHR_U_RI) X(I32_EQ_RI) X(I32_NE_RI) X(I32_LT_S_RI) X(I32_LT_U_RI) \
 	X(I32_GT_S_RI) X(I32_GT_U_RI) X(I32_LE_S_RI) X(I32_LE_U_RI) X(I32_GE_S_RI) X(I32_GE_U_RI) \
-	X(I32_MUL_RI) X(I64_ADD_RI) X(I64_AND_RI) X(I64_SHL_RI) X(I64_SHR_U_RI) X(I64_MUL_RI)
+	X(I32_MUL_RI) X(I64_ADD_RI) X(I64_AND_RI) X(I64_SHL_RI) X(I64_SHR_U_RI) X(I64_MUL_RI) \
+	X(BR_I32_EQ) X(BR_I32_NE) X(BR_I32_LT_S) X(BR_I32_LT_U) X(BR_I32_GT_S) X(BR_I32_GT_U) \
+	X(BR_I32_LE_S) X(BR_I32_LE_U) X(BR_I32_GE_S) X(BR_I32_GE_U) \
+	X(BR_I32_EQ_RI) X(BR_I32_NE_RI) X(BR_I32_LT_S_RI) X(BR_I32_LT_U_RI) X(BR_I32_GT_S_RI) \
+	X(BR_I32_GT_U_RI) X(BR_I32_LE_S_RI) X(BR_I32_LE_U_RI) X(BR_I32_GE_S_RI) X(BR_I32_GE_U_RI)
 
 enum wasm_op {
 #define WASM_OP_ENUM(name) WASM_OP_##name,

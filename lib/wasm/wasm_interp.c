@@ -72,6 +72,10 @@ int wasm_interp_run(struct wasm_machine *m, struct wasm_func *f)
 #define STORE(name, T) L_##name: { uint64_t ea = (uint64_t)U32(1) + pc[3]; T v = (T)S(2); \
 	if (ea + sizeof(T) > msize) TRAP(WASM_TRAP_OOB_MEMORY); \
 	__builtin_memcpy(mbase + ea, &v, sizeof v); pc += 4; NEXT(); }
+#define BR_CMP(name, expr) L_##name: { uint32_t a = U32(1), b = U32(2); \
+	if (expr) { pc = pc + 3 + (int32_t)pc[3]; NEXT(); } pc += 4; NEXT(); }
+#define BR_CMP_RI(name, expr) L_##name: { uint32_t a = U32(1), b = pc[2]; \
+	if (expr) { pc = pc + 3 + (int32_t)pc[3]; NEXT(); } pc += 4; NEXT(); }
 /* Float to integer: NaN is an invalid conversion, out of range an overflow. */
 #define TRUNC(name, FT, get, lo_ok, hi_ok, IT, store) L_##name: { FT x = get(2); \
 	if (x != x) TRAP(WASM_TRAP_INVALID_CONV); \
@@ -426,6 +430,17 @@ L_I64_REM_U:
 	I32_RI(I32_GE_S_RI, (int32_t)a >= (int32_t)b) I32_RI(I32_GE_U_RI, a >= b)
 	I64_RI(I64_ADD_RI, a + b) I64_RI(I64_AND_RI, a & b) I64_RI(I64_MUL_RI, a * b)
 	I64_RI(I64_SHL_RI, a << (b & 63)) I64_RI(I64_SHR_U_RI, a >> (b & 63))
+
+	BR_CMP(BR_I32_EQ, a == b) BR_CMP(BR_I32_NE, a != b)
+	BR_CMP(BR_I32_LT_S, (int32_t)a < (int32_t)b) BR_CMP(BR_I32_LT_U, a < b)
+	BR_CMP(BR_I32_GT_S, (int32_t)a > (int32_t)b) BR_CMP(BR_I32_GT_U, a > b)
+	BR_CMP(BR_I32_LE_S, (int32_t)a <= (int32_t)b) BR_CMP(BR_I32_LE_U, a <= b)
+	BR_CMP(BR_I32_GE_S, (int32_t)a >= (int32_t)b) BR_CMP(BR_I32_GE_U, a >= b)
+	BR_CMP_RI(BR_I32_EQ_RI, a == b) BR_CMP_RI(BR_I32_NE_RI, a != b)
+	BR_CMP_RI(BR_I32_LT_S_RI, (int32_t)a < (int32_t)b) BR_CMP_RI(BR_I32_LT_U_RI, a < b)
+	BR_CMP_RI(BR_I32_GT_S_RI, (int32_t)a > (int32_t)b) BR_CMP_RI(BR_I32_GT_U_RI, a > b)
+	BR_CMP_RI(BR_I32_LE_S_RI, (int32_t)a <= (int32_t)b) BR_CMP_RI(BR_I32_LE_U_RI, a <= b)
+	BR_CMP_RI(BR_I32_GE_S_RI, (int32_t)a >= (int32_t)b) BR_CMP_RI(BR_I32_GE_U_RI, a >= b)
 
 out:
 	if (m->use_fuel)
