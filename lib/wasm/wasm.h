@@ -343,7 +343,8 @@ bool wasm_instance_export(const struct wasm_instance *inst, const char *name, si
                           struct wasm_extern *out);
 
 /* Calls f with args (f->type->nparams of them) on m; writes the result (if
- * any) to results[0]. Returns WASM_TRAP_NONE or the trap. */
+ * any) to results[0]. Returns WASM_TRAP_NONE or the trap. Not reentrant: a
+ * host function must not invoke wasm code on the machine that called it. */
 int wasm_invoke(struct wasm_machine *m, struct wasm_func *f, const union wasm_value *args,
                 union wasm_value *results);
 
