@@ -35,6 +35,7 @@ static int op_block(struct comp *c, uint8_t kind)
 	TRY(read_blocktype(c, &bt));
 	if (!wasm_c_dead(c))
 		wasm_e_materialize(c, 0);
+	c->last_dst = WASM_NONE; /* a label: no result may be redirected across it */
 	TRY(wasm_c_push_ctrl(c, kind, bt));
 	if (kind == CT_LOOP) {
 		struct ctrl *t = wasm_c_top(c);
