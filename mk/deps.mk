@@ -3,7 +3,7 @@
 # rebuilt when this list changes.
 DEB_PACKAGES := clang lld make qemu-system-x86 qemu-utils grub-common grub-pc-bin \
                 grub-efi-amd64-bin xorriso mtools ovmf capnproto libcapnp-dev \
-                libcmocka-dev libclang-rt-14-dev gdb b3sum libsodium-dev
+                libcmocka-dev libclang-rt-14-dev gdb b3sum libsodium-dev wabt
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 

@@ -5,7 +5,9 @@ KERNEL_ELF := $(BUILD)/capos.elf
 KERNEL_LDS := kernel/arch/x86_64/linker.ld
 
 KERNEL_SRCS := $(shell find kernel -name '*.c' -o -name '*.S' | sort)
-KERNEL_OBJS := $(patsubst %,$(KBUILD)/%.o,$(KERNEL_SRCS) $(LIB_SRCS))
+# lib/wasm needs floating point (SSE), which the kernel is built without.
+KERNEL_LIB_SRCS := $(filter-out lib/wasm/%,$(LIB_SRCS))
+KERNEL_OBJS := $(patsubst %,$(KBUILD)/%.o,$(KERNEL_SRCS) $(KERNEL_LIB_SRCS))
 
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
            -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-strict-aliasing \
@@ -38,4 +40,4 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDS)
 
 # compile_commands.json for clangd: one entry per kernel and lib source.
 compile_commands.json: Makefile $(wildcard mk/*.mk)
-	@tools/gen-compile-commands "$(CURDIR)" "$(CC) $(KCFLAGS)" $(KERNEL_SRCS) $(LIB_SRCS) > $@
+	@tools/gen-compile-commands "$(CURDIR)" "$(CC) $(KCFLAGS)" $(KERNEL_SRCS) $(KERNEL_LIB_SRCS) > $@
