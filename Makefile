@@ -31,6 +31,7 @@ include mk/user.mk
 include mk/image.mk
 include mk/host.mk
 -include mk/capnp.mk
+include mk/bench.mk
 include mk/system.mk
 
 .PHONY: all clean
