@@ -7,9 +7,9 @@
  * side uses as many for fork and vfork+exec). Operations: an empty
  * cap_enter; a NOP through cap_enter at batch 1, 16 and 64 (per op); a Null
  * CALL; IPC between two address spaces (round trip, one-way CALL and
- * one-way RETURN at 24 and 64 bytes; a round trip moving one capability each
- * way); spawn+wait of a trivial child; VirtualMemory map + touch + unmap of
- * one page; a Notification signal waking a waiter in another process (a
+ * one-way RETURN at 24 and 64 bytes, a round trip of 0 bytes; a round trip
+ * moving one capability each way); spawn+wait of a trivial child;
+ * VirtualMemory map + touch + unmap of one page; a Notification signal waking a waiter in another process (a
  * ping-pong with notify-child, per hop). Not a test: the figures are
  * printed for bench/run to collect. */
 #include "demos/demo.h"
@@ -103,8 +103,10 @@ static int serve(void)
 	}
 }
 
-/* One raw CALL of bytes (>= sizeof(struct stamps)) through cap, optionally
+/* One raw CALL of bytes (the stamps need 24) through cap, optionally
  * moving *moved there and back; returns the round trip. */
+static int64_t last_result; /* of the last CALL */
+
 static uint64_t ipc_once(uint32_t cap, uint32_t bytes, uint32_t *moved, struct stamps *st)
 {
 	static uint64_t buf[(XFER + 256) / 8];
@@ -114,7 +116,8 @@ static uint64_t ipc_once(uint32_t cap, uint32_t bytes, uint32_t *moved, struct s
 		*t = (struct capos_transfer){ .count = 1, .caps = { { *moved, CAPOS_TRANSFER_MOVE, capos_Null_ID } } };
 	struct capos_sqe call = { .opcode = CAPOS_OP_CALL, .flags = moved ? CAPOS_SQE_TRANSFER : 0, .cap = cap,
 		                  .interface_id = capos_Null_ID, .method = capos_Null_echo_ORDINAL, .user_data = 3,
-		                  .buf = (uint64_t)(uintptr_t)buf, .params_len = off + bytes, .buf_cap = off + bytes };
+		                  .buf = (uint64_t)(uintptr_t)buf, .params_len = off + bytes, .buf_cap = off + (bytes ? bytes : 64) };
+	/* 0 bytes: the server gets an empty message, echoed back: room for it */
 	struct stamps *s = (struct stamps *)((uint8_t *)buf + off);
 	uint64_t t0 = tsc();
 	s->sent = t0;
@@ -122,6 +125,7 @@ static uint64_t ipc_once(uint32_t cap, uint32_t bytes, uint32_t *moved, struct s
 	sys_cap_enter(1, CAPOS_TIMEOUT_NEVER);
 	uint64_t t1 = tsc();
 	struct capos_ring *r = rt.ring;
+	last_result = r->cq[r->cq_head & (CAPOS_RING_CQ_ENTRIES - 1)].result;
 	r->cq_head++;
 	*st = *s;
 	if (moved)
@@ -155,9 +159,9 @@ static void ipc_bench(capos_ProcessSpawner spawner, uint32_t null_cap)
 		rt_wait(h, &code);
 		return;
 	}
-	static const uint32_t sizes[] = { 24, 64 };
+	static const uint32_t sizes[] = { 0, 24, 64 }; /* 0: no room for the stamps, round trip only */
 	uint64_t *one_way_call = malloc((size_t)nsamples * sizeof(uint64_t)), *one_way_ret = malloc((size_t)nsamples * sizeof(uint64_t));
-	for (uint32_t k = 0; k < 2; k++) {
+	for (uint32_t k = 0; k < 3; k++) {
 		struct stamps st;
 		for (int i = 0; i < warmup; i++)
 			ipc_once(client, sizes[k], 0, &st);
@@ -167,8 +171,12 @@ static void ipc_bench(capos_ProcessSpawner spawner, uint32_t null_cap)
 			one_way_ret[i] = samples[i] + st.sent - st.answered;
 		}
 		char what[40];
+		if (last_result < 0)
+			printf("bench: FAILED: a %u-byte CALL completed with %lld\n", sizes[k], (long long)last_result);
 		fmt_snprintf(what, sizeof what, "ipc-roundtrip-%ub", sizes[k]);
 		report(what, 1, nsamples);
+		if (!sizes[k])
+			continue;
 		uint64_t *keep = samples;
 		samples = one_way_call;
 		fmt_snprintf(what, sizeof what, "ipc-call-oneway-%ub", sizes[k]);
