@@ -9,9 +9,9 @@
  * CALL; IPC between two address spaces (round trip, one-way CALL and
  * one-way RETURN at 24 and 64 bytes, a round trip of 0 bytes; a round trip
  * moving one capability each way); spawn+wait of a trivial child;
- * VirtualMemory map + touch + unmap of one page; a Notification signal waking a waiter in another process (a
- * ping-pong with notify-child, per hop). Not a test: the figures are
- * printed for bench/run to collect. */
+ * VirtualMemory map + touch + unmap of one page; a Notification signal
+ * waking a waiter in another process (a ping-pong with notify-child, per
+ * hop). Not a test: the figures are printed for bench/run to collect. */
 #include "demos/demo.h"
 #include "lib/fmt.h"
 
