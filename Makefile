@@ -35,6 +35,7 @@ include mk/crypto.mk
 include mk/manifest.mk
 include mk/wasm.mk
 include mk/image.mk
+include mk/bench.mk
 include mk/system.mk
 
 .PHONY: all clean

@@ -1,55 +1,42 @@
-/* bench [SPAWNS]: cycles per operation, measured with serialized rdtsc,
- * median of SAMPLES runs each: a NOP through cap_enter (batch 1, and batch
- * 64 per op), a Null CALL, and spawn+wait of a trivial child (SPAWNS runs,
- * default SAMPLES: spawning is slow where page-table writes trap, as under
- * a shadow-paging hypervisor), VirtualMemory map + touch + unmap of one
- * page, and a Notification signal waking a waiter in another process (a
- * ping-pong with notify-child, reported per hop). Not a test: the figures
- * are printed for bench/ring to collect. */
+/* bench [SAMPLES[/SPAWNS]]: capOS's side of make bench (bench/run): ticks
+ * per operation, with the method and statistics of bench/stats.h (serialized
+ * rdtsc, a warm-up, the empty measurement's cost subtracted; median, min,
+ * mean, p99 on one line per operation). SAMPLES per operation (default
+ * 10,000), SPAWNS for spawn+wait (default 1,000: spawning is slow where
+ * page-table writes trap, as under a shadow-paging hypervisor; the Linux
+ * side uses as many for fork and vfork+exec). Operations: an empty
+ * cap_enter; a NOP through cap_enter at batch 1, 16 and 64 (per op); a Null
+ * CALL; IPC between two address spaces (round trip, one-way CALL and
+ * one-way RETURN at 24 and 64 bytes, a round trip of 0 bytes; a round trip
+ * moving one capability each way); spawn+wait of a trivial child;
+ * VirtualMemory map + touch + unmap of one page; a Notification signal
+ * waking a waiter in another process (a ping-pong with notify-child, per
+ * hop). Not a test: the figures are printed for bench/run to collect. */
 #include "demos/demo.h"
 #include "lib/fmt.h"
 
+#include "bench/stats.h"
+
 const char demo_name[] = "bench";
 
-#define SAMPLES 10000
-
+static int nsamples = 10000, nspawns = 1000, warmup = 100;
 static uint64_t *samples;
 
-static inline uint64_t tsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
-	return ((uint64_t)hi << 32) | lo;
-}
+static inline uint64_t tsc(void) { return bench_tsc(); }
 
-static void sort(uint64_t *a, int n)
-{
-	for (int gap = n / 2; gap > 0; gap /= 2)
-		for (int i = gap; i < n; i++)
-			for (int j = i; j >= gap && a[j - gap] > a[j]; j -= gap) {
-				uint64_t t = a[j];
-				a[j] = a[j - gap];
-				a[j - gap] = t;
-			}
-}
-
-static void report(const char *what, uint32_t per, int n)
-{
-	sort(samples, n);
-	printf("bench: %-20s median %llu cycles (min %llu, n=%d)\n", what, (unsigned long long)(samples[n / 2] / per),
-	       (unsigned long long)(samples[0] / per), n);
-}
+static void report(const char *what, uint32_t per, int n) { bench_report(what, samples, n, per); }
 
 static void nop_batch(uint32_t batch)
 {
 	struct capos_sqe nop = { .opcode = CAPOS_OP_NOP };
-	for (int i = 0; i < SAMPLES; i++) {
+	for (int i = -warmup; i < nsamples; i++) {
 		uint64_t t0 = tsc();
 		for (uint32_t k = 0; k < batch; k++)
 			rt_ring_submit(&nop);
 		sys_cap_enter(batch, CAPOS_TIMEOUT_NEVER);
 		rt_ring_drain();
-		samples[i] = tsc() - t0;
+		if (i >= 0)
+			samples[i] = tsc() - t0;
 	}
 }
 
@@ -116,8 +103,10 @@ static int serve(void)
 	}
 }
 
-/* One raw CALL of bytes (>= sizeof(struct stamps)) through cap, optionally
+/* One raw CALL of bytes (the stamps need 24) through cap, optionally
  * moving *moved there and back; returns the round trip. */
+static int64_t last_result; /* of the last CALL */
+
 static uint64_t ipc_once(uint32_t cap, uint32_t bytes, uint32_t *moved, struct stamps *st)
 {
 	static uint64_t buf[(XFER + 256) / 8];
@@ -127,7 +116,8 @@ static uint64_t ipc_once(uint32_t cap, uint32_t bytes, uint32_t *moved, struct s
 		*t = (struct capos_transfer){ .count = 1, .caps = { { *moved, CAPOS_TRANSFER_MOVE, capos_Null_ID } } };
 	struct capos_sqe call = { .opcode = CAPOS_OP_CALL, .flags = moved ? CAPOS_SQE_TRANSFER : 0, .cap = cap,
 		                  .interface_id = capos_Null_ID, .method = capos_Null_echo_ORDINAL, .user_data = 3,
-		                  .buf = (uint64_t)(uintptr_t)buf, .params_len = off + bytes, .buf_cap = off + bytes };
+		                  .buf = (uint64_t)(uintptr_t)buf, .params_len = off + bytes, .buf_cap = off + (bytes ? bytes : 64) };
+	/* 0 bytes: the server gets an empty message, echoed back: room for it */
 	struct stamps *s = (struct stamps *)((uint8_t *)buf + off);
 	uint64_t t0 = tsc();
 	s->sent = t0;
@@ -135,6 +125,7 @@ static uint64_t ipc_once(uint32_t cap, uint32_t bytes, uint32_t *moved, struct s
 	sys_cap_enter(1, CAPOS_TIMEOUT_NEVER);
 	uint64_t t1 = tsc();
 	struct capos_ring *r = rt.ring;
+	last_result = r->cq[r->cq_head & (CAPOS_RING_CQ_ENTRIES - 1)].result;
 	r->cq_head++;
 	*st = *s;
 	if (moved)
@@ -168,34 +159,41 @@ static void ipc_bench(capos_ProcessSpawner spawner, uint32_t null_cap)
 		rt_wait(h, &code);
 		return;
 	}
-	static const uint32_t sizes[] = { 24, 64 };
-	uint64_t *one_way_call = malloc(SAMPLES * sizeof(uint64_t)), *one_way_ret = malloc(SAMPLES * sizeof(uint64_t));
-	for (uint32_t k = 0; k < 2; k++) {
+	static const uint32_t sizes[] = { 0, 24, 64 }; /* 0: no room for the stamps, round trip only */
+	uint64_t *one_way_call = malloc((size_t)nsamples * sizeof(uint64_t)), *one_way_ret = malloc((size_t)nsamples * sizeof(uint64_t));
+	for (uint32_t k = 0; k < 3; k++) {
 		struct stamps st;
-		for (int i = 0; i < 100; i++) /* warm-up */
+		for (int i = 0; i < warmup; i++)
 			ipc_once(client, sizes[k], 0, &st);
-		for (int i = 0; i < SAMPLES; i++) {
+		for (int i = 0; i < nsamples; i++) {
 			samples[i] = ipc_once(client, sizes[k], 0, &st);
 			one_way_call[i] = st.received - st.sent;
 			one_way_ret[i] = samples[i] + st.sent - st.answered;
 		}
 		char what[40];
+		if (last_result < 0)
+			printf("bench: FAILED: a %u-byte CALL completed with %lld\n", sizes[k], (long long)last_result);
 		fmt_snprintf(what, sizeof what, "ipc-roundtrip-%ub", sizes[k]);
-		report(what, 1, SAMPLES);
+		report(what, 1, nsamples);
+		if (!sizes[k])
+			continue;
 		uint64_t *keep = samples;
 		samples = one_way_call;
 		fmt_snprintf(what, sizeof what, "ipc-call-oneway-%ub", sizes[k]);
-		report(what, 1, SAMPLES);
+		report(what, 1, nsamples);
 		samples = one_way_ret;
 		fmt_snprintf(what, sizeof what, "ipc-return-oneway-%ub", sizes[k]);
-		report(what, 1, SAMPLES);
+		report(what, 1, nsamples);
 		samples = keep;
 	}
 	uint32_t moved = null_cap;
 	struct stamps st;
-	for (int i = 0; i < SAMPLES; i++)
-		samples[i] = ipc_once(client, 24, &moved, &st);
-	report("ipc-roundtrip-move1", 1, SAMPLES);
+	for (int i = -warmup; i < nsamples; i++) {
+		uint64_t t = ipc_once(client, 24, &moved, &st);
+		if (i >= 0)
+			samples[i] = t;
+	}
+	report("ipc-roundtrip-move1", 1, nsamples);
 	demo_kill(h); /* it holds a serve capability of its own: it would wait forever */
 	int64_t code;
 	rt_wait(h, &code);
@@ -245,7 +243,7 @@ static void vm_page(void)
 {
 	capos_VirtualMemory vm = RT_CAP(capos_VirtualMemory, "vm");
 	RT_CLIENT(cl, 64);
-	for (int i = 0; i < SAMPLES; i++) {
+	for (int i = -warmup; i < nsamples; i++) {
 		uint64_t t0 = tsc();
 		capos_VirtualMemory_map_Params_builder p = capos_VirtualMemory_map_begin(&cl);
 		capos_VirtualMemory_map_Params_set_pages(p, 1);
@@ -259,9 +257,10 @@ static void vm_page(void)
 		capos_VirtualMemory_unmap_Params_set_addr(u, a);
 		capos_VirtualMemory_unmap_Params_set_pages(u, 1);
 		capos_VirtualMemory_unmap_call(vm, &cl, 0);
-		samples[i] = tsc() - t0;
+		if (i >= 0)
+			samples[i] = tsc() - t0;
 	}
-	report("vm-map-touch-unmap", 1, SAMPLES);
+	report("vm-map-touch-unmap", 1, nsamples);
 }
 
 static capos_Notification make_notification(void)
@@ -277,7 +276,7 @@ static void notify_pingpong(capos_ProcessSpawner spawner, int n)
 {
 	capos_Notification note = make_notification(), ready = make_notification();
 	char count[12];
-	fmt_snprintf(count, sizeof count, "%d", n);
+	fmt_snprintf(count, sizeof count, "%d", warmup + n);
 	const char *args[2] = { "pong", count };
 	struct rt_grant g[2] = {
 		{ "note", note.id, capos_Notification_ID, 0, capos_Notification_rightWait },
@@ -289,14 +288,15 @@ static void notify_pingpong(capos_ProcessSpawner spawner, int n)
 		return;
 	RT_CLIENT(cl, 64);
 	uint64_t word;
-	for (int i = 0; i < n; i++) {
+	for (int i = -warmup; i < n; i++) {
 		uint64_t t0 = tsc();
 		capos_Notification_signal_Params_set_bits(capos_Notification_signal_begin(&cl), 1);
 		capos_Notification_signal_call(note, &cl, 0);
 		struct capos_sqe sqe = { .opcode = CAPOS_OP_RECV, .cap = ready.id, .buf = (uint64_t)(uintptr_t)&word,
 			                 .buf_cap = sizeof word };
 		rt_submit_wait(&sqe, 0);
-		samples[i] = tsc() - t0;
+		if (i >= 0)
+			samples[i] = tsc() - t0;
 	}
 	report("notify-signal-wake", 2, n);
 	int64_t code;
@@ -306,13 +306,37 @@ static void notify_pingpong(capos_ProcessSpawner spawner, int n)
 	rt_release(ready.id);
 }
 
+/* Parses "SAMPLES[/SPAWNS]". */
+static void parse_counts(const char *s)
+{
+	int v = 0;
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (*s - '0');
+	nsamples = v < 1 ? 1 : v;
+	if (*s == '/') {
+		v = 0;
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			v = v * 10 + (*s - '0');
+		nspawns = v;
+	}
+	nspawns = nspawns < 1 ? 1 : nspawns > nsamples ? nsamples : nspawns;
+	warmup = nsamples < 100 ? nsamples : 100;
+}
+
 int main(void)
 {
 	if (rt_argc() == 1 && !strcmp(rt_arg(0), "server"))
 		return serve();
 	if (rt_argc() == 1 && !strncmp(rt_arg(0), "p-", 2))
 		return profile(rt_arg(0));
-	samples = malloc(SAMPLES * sizeof(uint64_t));
+	if (rt_argc())
+		parse_counts(rt_arg(0));
+	samples = malloc((size_t)nsamples * sizeof(uint64_t));
+	if (!samples) {
+		printf("bench: FAILED: no memory for %d samples\n", nsamples);
+		return 1;
+	}
+	printf("bench: capOS %d samples per operation, %d for spawn+wait\n", nsamples, nspawns);
 	capos_Null null = RT_CAP(capos_Null, "null");
 	capos_ProcessSpawner spawner = RT_CAP(capos_ProcessSpawner, "spawner");
 	RT_CLIENT(cl, 64);
@@ -321,25 +345,30 @@ int main(void)
 	if (capos_FrameAllocator_stats_call(RT_CAP(capos_FrameAllocator, "frames"), &stats, &st) >= 0)
 		printf("bench: kernel memory charged to a process at start: %llu bytes\n",
 		       (unsigned long long)capos_FrameAllocator_stats_Results_get_kernelMemoryUsed(st));
-	nop_batch(1);
-	report("nop-batch1", 1, SAMPLES);
-	nop_batch(64);
-	report("nop-batch64-per-op", 64, SAMPLES);
-	for (int i = 0; i < SAMPLES; i++) {
+	bench_calibrate(samples, nsamples);
+	for (int i = -warmup; i < nsamples; i++) {
+		uint64_t t0 = tsc();
+		sys_cap_enter(0, 0);
+		if (i >= 0)
+			samples[i] = tsc() - t0;
+	}
+	report("cap-enter-empty", 1, nsamples);
+	static const uint32_t batches[] = { 1, 16, 64 };
+	for (uint32_t b = 0; b < 3; b++) {
+		char what[24];
+		fmt_snprintf(what, sizeof what, "nop-batch%u", batches[b]);
+		nop_batch(batches[b]);
+		report(what, batches[b], nsamples);
+	}
+	for (int i = -warmup; i < nsamples; i++) {
 		uint64_t t0 = tsc();
 		capos_Null_nop_call(null, &cl, 0);
-		samples[i] = tsc() - t0;
+		if (i >= 0)
+			samples[i] = tsc() - t0;
 	}
-	report("null-call", 1, SAMPLES);
+	report("null-call", 1, nsamples);
 	ipc_bench(spawner, null.id);
-	int spawns = SAMPLES;
-	if (rt_argc()) {
-		spawns = 0;
-		for (const char *c = rt_arg(0); *c >= '0' && *c <= '9'; c++)
-			spawns = spawns * 10 + (*c - '0');
-		spawns = spawns < 1 ? 1 : spawns > SAMPLES ? SAMPLES : spawns;
-	}
-	for (int i = 0; i < spawns; i++) {
+	for (int i = 0; i < nspawns; i++) {
 		struct rt_spawn_args a = { "exit0", "exit0", 0, 0, 0, 0, 0 };
 		capos_ProcessHandle h;
 		int64_t code;
@@ -349,8 +378,9 @@ int main(void)
 		rt_release(h.id);
 		samples[i] = tsc() - t0;
 	}
-	report("spawn-wait", 1, spawns);
+	report("spawn-wait", 1, nspawns);
 	vm_page();
-	notify_pingpong(spawner, spawns);
+	notify_pingpong(spawner, nsamples);
+	printf("bench: done\n");
 	return 0;
 }

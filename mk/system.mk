@@ -47,8 +47,8 @@ soak: $(KERNEL_ELF) $(BOOTPKG)
 	if [ $$rc = 0 ] && grep -q '^chaos: done (0 failed)' $(BUILD)/soak.log; then echo "soak: PASS in $$secs s"; \
 	else echo "soak: FAIL (exit status $$rc; 124 = time limit, 2 = kernel fault) after $$secs s"; exit 1; fi
 
-# Benchmarks (not tests). Later issues add in-guest cycle measurements.
-BENCHES := bench/boot-time bench/boot-ticks bench/ring
+# Benchmarks (not tests): capOS and Linux side by side (bench/run, docs/performance.md),
+# icount and tcg modes; BENCH_MODES="icount tcg kvm" adds kvm (capOS only).
 .PHONY: bench
 bench: $(KERNEL_ELF) $(BOOTPKG) $(BENCH_DEPS)
-	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
+	@start=$$(date +%s); bench/run; rc=$$?; echo "bench: $$(( $$(date +%s) - start )) s"; exit $$rc
