@@ -14,7 +14,7 @@
 
 enum {
 	GRANT_CONSOLE = 1, GRANT_SPAWNER = 2, GRANT_NULL = 4, GRANT_FRAMES = 8, GRANT_BOOTPKG = 16, GRANT_FACTORY = 32,
-	GRANT_VM = 64,
+	GRANT_VM = 64, GRANT_IOPORTS = 128, GRANT_IRQ = 256, GRANT_PCI = 512,
 };
 
 struct demo {
@@ -35,7 +35,7 @@ static const struct demo demos[] = {
 	{ "spawn-hostile", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL },
 	{ "process-teardown", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
 	{ "boot-package", GRANT_CONSOLE | GRANT_BOOTPKG },
-	{ "bench", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL | GRANT_FRAMES | GRANT_VM | GRANT_FACTORY },
+	{ "bench", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL | GRANT_FRAMES | GRANT_VM | GRANT_FACTORY | GRANT_IOPORTS },
 	{ "rights", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL | GRANT_FRAMES | GRANT_BOOTPKG },
 	{ "badge-write-once", GRANT_CONSOLE | GRANT_SPAWNER },
 	{ "results-first", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
@@ -53,6 +53,11 @@ static const struct demo demos[] = {
 	{ "virtual-memory", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES | GRANT_VM },
 	{ "shared-memory", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES | GRANT_VM },
 	{ "notification", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES | GRANT_FACTORY },
+	{ "pci-list", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_PCI },
+	{ "ioport", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_IOPORTS },
+	{ "irq-line", GRANT_CONSOLE | GRANT_FACTORY | GRANT_IOPORTS | GRANT_IRQ },
+	{ "irq-storm", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_NULL | GRANT_FACTORY | GRANT_IOPORTS | GRANT_IRQ },
+	{ "dma-memory", GRANT_CONSOLE | GRANT_SPAWNER | GRANT_FRAMES },
 };
 
 static const struct demo *find_demo(const char *name)
@@ -78,6 +83,9 @@ static uint32_t collect_grants(const struct demo *d, struct rt_grant *g)
 		{ GRANT_BOOTPKG, "bootpkg", capos_BootPackage_ID },
 		{ GRANT_VM, "vm", capos_VirtualMemory_ID },
 		{ GRANT_FACTORY, "factory", capos_ObjectFactory_ID },
+		{ GRANT_IOPORTS, "ioports", capos_IoPort_ID },
+		{ GRANT_IRQ, "irq", capos_IrqControl_ID },
+		{ GRANT_PCI, "pci", capos_PciBus_ID },
 	};
 	uint32_t n = 0;
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
