@@ -4,7 +4,9 @@
  * default SAMPLES: spawning is slow where page-table writes trap, as under
  * a shadow-paging hypervisor), VirtualMemory map + touch + unmap of one
  * page, and a Notification signal waking a waiter in another process (a
- * ping-pong with notify-child, reported per hop). Not a test: the figures
+ * ping-pong with notify-child, reported per hop), and an outb to port 0x80
+ * through an IoPort CALL and directly after IoPort.direct (the TSS I/O
+ * permission bitmap). Not a test: the figures
  * are printed for bench/ring to collect. */
 #include "demos/demo.h"
 #include "lib/fmt.h"
@@ -306,6 +308,40 @@ static void notify_pingpong(capos_ProcessSpawner spawner, int n)
 	rt_release(ready.id);
 }
 
+/* outb to port 0x80 (POST codes, harmless under QEMU): through the ring,
+ * then with the instruction itself once IoPort.direct allowed it. */
+static void outb_bench(void)
+{
+	capos_IoPort root = RT_CAP(capos_IoPort, "ioports");
+	RT_CLIENT(cl, 64);
+	capos_IoPort_restrict_Params_builder rp = capos_IoPort_restrict_begin(&cl);
+	capos_IoPort_restrict_Params_set_offset(rp, 0x80);
+	capos_IoPort_restrict_Params_set_count(rp, 1);
+	if (capos_IoPort_restrict_call(root, &cl, 0) < 0)
+		return;
+	capos_IoPort port = { cl.new_cap };
+	for (int i = 0; i < SAMPLES; i++) {
+		RT_CLIENT(oc, 64);
+		capos_IoPort_out_Params_builder p = capos_IoPort_out_begin(&oc);
+		capos_IoPort_out_Params_set_width(p, 1);
+		capos_IoPort_out_Params_set_value(p, (uint32_t)i & 0xFF);
+		uint64_t t0 = tsc();
+		capos_IoPort_out_call(port, &oc, 0);
+		samples[i] = tsc() - t0;
+	}
+	report("outb-ring", 1, SAMPLES);
+	RT_CLIENT(dc, 64);
+	if (capos_IoPort_direct_call(port, &dc, 0) < 0)
+		return;
+	for (int i = 0; i < SAMPLES; i++) {
+		uint64_t t0 = tsc();
+		__asm__ volatile("outb %0, $0x80" : : "a"((uint8_t)i));
+		samples[i] = tsc() - t0;
+	}
+	report("outb-direct", 1, SAMPLES);
+	rt_release(port.id);
+}
+
 int main(void)
 {
 	if (rt_argc() == 1 && !strcmp(rt_arg(0), "server"))
@@ -331,6 +367,7 @@ int main(void)
 		samples[i] = tsc() - t0;
 	}
 	report("null-call", 1, SAMPLES);
+	outb_bench();
 	ipc_bench(spawner, null.id);
 	int spawns = SAMPLES;
 	if (rt_argc()) {

@@ -4,7 +4,10 @@
  * bind names the Notification and the bits, and unmasks the line. When the
  * line fires, the arch layer has already masked it and acknowledged the
  * controller (kernel/arch/x86_64/ioapic.c); irq_fired signals the bits and,
- * if the CPU was idle, runs the woken driver at once. The line stays masked
+ * if the CPU was idle, runs the woken driver at once. One interrupt is
+ * delivered per ack: one the local APIC had already accepted when the line
+ * was masked arrives after it and is dropped (the driver services the
+ * device after each notification, so nothing it signalled is lost). The line stays masked
  * until the driver calls ack, so a device that never stops interrupting
  * costs one interrupt per ack, never the CPU (system test irq-storm). Each
  * line has at most one IrqLine at a time (lines[]); the object holds its
@@ -30,6 +33,9 @@ struct irq_line {
 	struct kobject *notification; /* referenced; NULL until bind */
 	uint64_t bits;
 	uint64_t count;           /* interrupts delivered */
+	bool delivered;           /* one was delivered and not acked yet: an
+	                             interrupt the local APIC took before the
+	                             line was masked is dropped, not delivered */
 };
 
 static struct irq_line *lines[ARCH_IRQ_LINES];
@@ -39,8 +45,9 @@ static struct irq_line *line_of(void *self) { return (struct irq_line *)self; }
 void irq_fired(uint32_t irq)
 {
 	struct irq_line *l = irq < ARCH_IRQ_LINES ? lines[irq] : 0;
-	if (!l || !l->notification)
-		return; /* nobody to tell: it stays masked */
+	if (!l || !l->notification || l->delivered)
+		return; /* nobody to tell, or told already: it stays masked */
+	l->delivered = true;
 	l->count++;
 	notification_signal(l->notification, l->bits);
 	sched_preempt(false); /* from idle, the driver runs now */
@@ -70,6 +77,7 @@ static int il_bind(void *self, struct capnp_call *call, capos_IrqLine_bind_Param
 		kobject_put(l->notification);
 	l->notification = n;
 	l->bits = bits | slot->badge;
+	l->delivered = false;
 	arch_irq_unmask(l->irq);
 	return CAPOS_OK;
 }
@@ -80,6 +88,7 @@ static int il_ack(void *self, struct capnp_call *call, capos_IrqLine_ack_Params 
 	struct irq_line *l = line_of(self);
 	if (!l->notification)
 		return CAPOS_E_BUSY; /* not bound: nothing to acknowledge */
+	l->delivered = false;
 	arch_irq_unmask(l->irq);
 	return CAPOS_OK;
 }
