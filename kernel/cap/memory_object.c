@@ -214,7 +214,7 @@ static int mo_reserve(struct kmem *k, enum mo_kind kind, uint32_t pages, struct 
 int memory_object_new(struct kmem *k, uint32_t pages, struct kobject **out)
 {
 	KASSERT(pages && pages <= MEMORY_OBJECT_MAX_PAGES, "the caller checked the size");
-	struct memory_object *mo;
+	struct memory_object *mo = 0;
 	int err = mo_reserve(k, MO_FRAMES, pages, &mo);
 	if (err)
 		return err;
@@ -231,7 +231,7 @@ int memory_object_new(struct kmem *k, uint32_t pages, struct kobject **out)
 int memory_object_new_contiguous(struct kmem *k, uint32_t pages, struct kobject **out)
 {
 	KASSERT(pages && pages <= MEMORY_OBJECT_MAX_PAGES, "the caller checked the size");
-	struct memory_object *mo;
+	struct memory_object *mo = 0;
 	int err = mo_reserve(k, MO_CONTIGUOUS, pages, &mo);
 	if (err)
 		return err;
@@ -251,7 +251,7 @@ int memory_object_new_contiguous(struct kmem *k, uint32_t pages, struct kobject 
 int memory_object_new_device(struct kmem *k, uint64_t phys, uint32_t pages, struct kobject **out)
 {
 	KASSERT(pages && !(phys & (PAGE_SIZE - 1)), "the caller checked the range");
-	struct memory_object *mo;
+	struct memory_object *mo = 0;
 	int err = mo_reserve(k, MO_DEVICE, pages, &mo);
 	if (err)
 		return err;
