@@ -6,9 +6,11 @@
  * page, and a Notification signal waking a waiter in another process (a
  * ping-pong with notify-child, reported per hop), and an outb to port 0x80
  * through an IoPort CALL and directly after IoPort.direct (the TSS I/O
- * permission bitmap). Not a test: the figures
+ * permission bitmap), and an interrupt's way to its driver: from the
+ * kernel's handler for the RTC's IRQ 8 to the driver's return from the wait
+ * (IrqLine.info's firedAt). Not a test: the figures
  * are printed for bench/ring to collect. */
-#include "demos/demo.h"
+#include "demos/hw.h"
 #include "lib/fmt.h"
 
 const char demo_name[] = "bench";
@@ -342,6 +344,40 @@ static void outb_bench(void)
 	rt_release(port.id);
 }
 
+/* The RTC's periodic interrupt (IRQ 8, 1024 Hz) to this process: cycles
+ * from the kernel's handler (firedAt) to the wait's return. */
+static void irq_bench(int n)
+{
+	capos_IoPort root = RT_CAP(capos_IoPort, "ioports"), rtc;
+	capos_IrqLine line;
+	capos_Notification note;
+	if (!root.id || hw_restrict(root, 0x70, 2, &rtc) != CAPOS_OK || hw_notification(&note) != CAPOS_OK ||
+	    hw_irq_line(8, &line) != CAPOS_OK || hw_bind(line, note.id, 1) != CAPOS_OK) {
+		printf("bench: irq-to-driver skipped (no IRQ 8 here)\n");
+		return;
+	}
+	rtc_periodic(rtc, 6);
+	int got = 0;
+	for (int i = 0; i < n; i++) {
+		if (hw_wait(note, 1000000000ull) != 1)
+			break;
+		uint64_t woke = tsc();
+		RT_CLIENT(cl, 64);
+		capos_IrqLine_info_Results r;
+		if (capos_IrqLine_info_call(line, &cl, &r) < 0)
+			break;
+		samples[got++] = woke - capos_IrqLine_info_Results_get_firedAt(r);
+		rtc_read(rtc, 0x0C);
+		hw_ack(line);
+	}
+	rtc_stop(rtc);
+	if (got)
+		report("irq-to-driver", 1, got);
+	rt_release(line.id);
+	rt_release(note.id);
+	rt_release(rtc.id);
+}
+
 int main(void)
 {
 	if (rt_argc() == 1 && !strcmp(rt_arg(0), "server"))
@@ -368,6 +404,7 @@ int main(void)
 	}
 	report("null-call", 1, SAMPLES);
 	outb_bench();
+	irq_bench(200);
 	ipc_bench(spawner, null.id);
 	int spawns = SAMPLES;
 	if (rt_argc()) {

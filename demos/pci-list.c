@@ -126,6 +126,39 @@ static void smbus(capos_PciBus bus)
 	CHECK(r == CAPOS_E_BAD_ARGUMENT, "a write of width 0: %s", hw_err(r));
 }
 
+/* The VGA's MMIO BAR (2) as a device MemoryObject: mapped uncached, its
+ * Bochs display ID register read; a ring buffer pointing into it is
+ * refused (FAULT): the kernel never copies through device memory. */
+static void vga_bar(capos_PciBus bus)
+{
+	capos_PciDevice d;
+	if (by_id(bus, 0x1234, 0x1111, &d) != CAPOS_OK) {
+		printf("pci-list: skipped: no QEMU VGA (1234:1111) for the memory BAR checks\n");
+		return;
+	}
+	RT_CLIENT(cl, 64);
+	capos_PciDevice_memoryBar_Params_set_index(capos_PciDevice_memoryBar_begin(&cl), 2);
+	int r = capos_PciDevice_memoryBar_call(d, &cl, 0);
+	capos_MemoryObject mo = { r >= 0 ? cl.new_cap : 0 };
+	CHECK(r >= 0, "memoryBar(2) of the VGA: %s", hw_err(r));
+	RT_CLIENT(cm, 64);
+	capos_MemoryObject_map_Params_set_writable(capos_MemoryObject_map_begin(&cm), true);
+	capos_MemoryObject_map_Results m;
+	r = capos_MemoryObject_map_call(mo, &cm, &m);
+	uint64_t va = r >= 0 ? capos_MemoryObject_map_Results_get_addr(m) : 0;
+	uint16_t id = va ? *(volatile uint16_t *)(uintptr_t)(va + 0x500) : 0;
+	CHECK(r >= 0 && (id & 0xFFF0) == 0xB0C0, "mapped uncached: its Bochs display ID register reads %#x", id);
+	capos_Notification n;
+	if (hw_notification(&n) != CAPOS_OK)
+		return;
+	struct capos_sqe sqe = { .opcode = CAPOS_OP_RECV, .cap = n.id, .user_data = rt_ring_next_user_data(),
+		                 .buf = va, .buf_cap = 8 };
+	struct capos_cqe c = { 0 };
+	r = demo_submit_wait(sqe, &c);
+	CHECK(c.result == CAPOS_E_FAULT, "a RECV whose buffer is the device memory: %s", hw_err(c.result));
+	rt_release(n.id);
+}
+
 int main(void)
 {
 	capos_PciBus bus = RT_CAP(capos_PciBus, "pci");
@@ -147,5 +180,6 @@ int main(void)
 	r = capos_PciBus_bySlot_call(bus, &cl, 0);
 	CHECK(r == CAPOS_E_NOT_FOUND, "bySlot(00:1f.7), an empty slot: %s", hw_err(r));
 	smbus(bus);
+	vga_bar(bus);
 	return demo_finish();
 }

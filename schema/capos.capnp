@@ -192,10 +192,11 @@ interface IrqLine {
   # line is unmasked. Binding again replaces the notification.
   ack @1 () -> () $needs(.IrqLine.rightAck);
   # The driver has serviced the device: unmask the line.
-  info @2 () -> (irq :UInt32, gsi :UInt32, level :Bool, activeLow :Bool, count :UInt64, ioapic :Bool)
-      $needs(0);
+  info @2 () -> (irq :UInt32, gsi :UInt32, level :Bool, activeLow :Bool, count :UInt64, ioapic :Bool,
+                 firedAt :UInt64) $needs(0);
   # count: interrupts delivered so far; ioapic: routed through the I/O APIC
-  # (else the 8259 PIC).
+  # (else the 8259 PIC); firedAt: the CPU's cycle counter when the kernel's
+  # handler took the last one (for measuring interrupt -> driver latency).
 }
 
 interface IrqControl {

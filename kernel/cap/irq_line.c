@@ -33,6 +33,7 @@ struct irq_line {
 	struct kobject *notification; /* referenced; NULL until bind */
 	uint64_t bits;
 	uint64_t count;           /* interrupts delivered */
+	uint64_t fired_at;        /* arch_cycles() when the last one was taken */
 	bool delivered;           /* one was delivered and not acked yet: an
 	                             interrupt the local APIC took before the
 	                             line was masked is dropped, not delivered */
@@ -49,6 +50,7 @@ void irq_fired(uint32_t irq)
 		return; /* nobody to tell, or told already: it stays masked */
 	l->delivered = true;
 	l->count++;
+	l->fired_at = arch_cycles();
 	notification_signal(l->notification, l->bits);
 	sched_preempt(false); /* from idle, the driver runs now */
 }
@@ -104,6 +106,7 @@ static int il_info(void *self, struct capnp_call *call, capos_IrqLine_info_Param
 	capos_IrqLine_info_Results_set_activeLow(r, l->route.active_low);
 	capos_IrqLine_info_Results_set_count(r, l->count);
 	capos_IrqLine_info_Results_set_ioapic(r, l->route.controller[0] == 'I');
+	capos_IrqLine_info_Results_set_firedAt(r, l->fired_at);
 	return CAPOS_OK;
 }
 
