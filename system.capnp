@@ -27,6 +27,12 @@ const manifest :C.SystemManifest = (
     (name = "console-paths", path = "console-paths"),
     (name = "dag-params", path = "dag-params"),
     (name = "echo", path = "echo"),
+    (name = "pci-list", path = "pci-list"),
+    (name = "ioport", path = "ioport"),
+    (name = "irq-line", path = "irq-line"),
+    (name = "irq-storm", path = "irq-storm"),
+    (name = "dma-memory", path = "dma-memory"),
+    (name = "hw-child", path = "hw-child"),
     (name = "log", path = "log"),
     (name = "deep-params", path = "deep-params"),
     (name = "delayed-killer", path = "delayed-killer"),
@@ -166,6 +172,17 @@ const manifest :C.SystemManifest = (
     (name = "chaos", binary = "chaos", autostart = false,
      caps = [(name = "console", kernel = console), (name = "null", kernel = nullCap), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator), (name = "bootpkg", kernel = bootPackage)]),
     (name = "bench", binary = "bench", autostart = false,
-     caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "null", kernel = nullCap), (name = "frames", kernel = frameAllocator), (name = "factory", kernel = objectFactory), (name = "vm", kernel = virtualMemory)])
+     caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "null", kernel = nullCap), (name = "frames", kernel = frameAllocator), (name = "factory", kernel = objectFactory), (name = "vm", kernel = virtualMemory), (name = "ioports", kernel = ioPorts), (name = "irq", kernel = irqControl)]),
+    # Hardware (docs/hardware.md): not in the default graph (no PCI on microvm).
+    (name = "pci-list", binary = "pci-list", autostart = false,
+     caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "factory", kernel = objectFactory), (name = "pci", kernel = pciBus)]),
+    (name = "ioport", binary = "ioport", autostart = false,
+     caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "ioports", kernel = ioPorts)]),
+    (name = "irq-line", binary = "irq-line", autostart = false,
+     caps = [(name = "console", kernel = console), (name = "factory", kernel = objectFactory), (name = "ioports", kernel = ioPorts), (name = "irq", kernel = irqControl)]),
+    (name = "irq-storm", binary = "irq-storm", autostart = false,
+     caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "null", kernel = nullCap), (name = "factory", kernel = objectFactory), (name = "ioports", kernel = ioPorts), (name = "irq", kernel = irqControl)]),
+    (name = "dma-memory", binary = "dma-memory", autostart = false,
+     caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator)])
   ]
 );

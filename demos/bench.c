@@ -13,6 +13,7 @@
  * waking a waiter in another process (a ping-pong with notify-child, per
  * hop). Not a test: the figures are printed for bench/run to collect. */
 #include "demos/demo.h"
+#include "demos/hw.h"
 #include "lib/fmt.h"
 
 #include "bench/stats.h"
@@ -323,6 +324,74 @@ static void parse_counts(const char *s)
 	warmup = nsamples < 100 ? nsamples : 100;
 }
 
+/* outb to port 0x80 (POST codes, harmless under QEMU): through the ring,
+ * then with the instruction itself once IoPort.direct allowed it. */
+static void outb_bench(void)
+{
+	capos_IoPort root = RT_CAP(capos_IoPort, "ioports");
+	RT_CLIENT(cl, 64);
+	capos_IoPort_restrict_Params_builder rp = capos_IoPort_restrict_begin(&cl);
+	capos_IoPort_restrict_Params_set_offset(rp, 0x80);
+	capos_IoPort_restrict_Params_set_count(rp, 1);
+	if (capos_IoPort_restrict_call(root, &cl, 0) < 0)
+		return;
+	capos_IoPort port = { cl.new_cap };
+	for (int i = 0; i < nsamples; i++) {
+		RT_CLIENT(oc, 64);
+		capos_IoPort_out_Params_builder p = capos_IoPort_out_begin(&oc);
+		capos_IoPort_out_Params_set_width(p, 1);
+		capos_IoPort_out_Params_set_value(p, (uint32_t)i & 0xFF);
+		uint64_t t0 = tsc();
+		capos_IoPort_out_call(port, &oc, 0);
+		samples[i] = tsc() - t0;
+	}
+	report("outb-ring", 1, nsamples);
+	RT_CLIENT(dc, 64);
+	if (capos_IoPort_direct_call(port, &dc, 0) < 0)
+		return;
+	for (int i = 0; i < nsamples; i++) {
+		uint64_t t0 = tsc();
+		__asm__ volatile("outb %0, $0x80" : : "a"((uint8_t)i));
+		samples[i] = tsc() - t0;
+	}
+	report("outb-direct", 1, nsamples);
+	rt_release(port.id);
+}
+
+/* The RTC's periodic interrupt (IRQ 8, 1024 Hz) to this process: cycles
+ * from the kernel's handler (firedAt) to the wait's return. */
+static void irq_bench(int n)
+{
+	capos_IoPort root = RT_CAP(capos_IoPort, "ioports"), rtc;
+	capos_IrqLine line;
+	capos_Notification note;
+	if (!root.id || hw_restrict(root, 0x70, 2, &rtc) != CAPOS_OK || hw_notification(&note) != CAPOS_OK ||
+	    hw_irq_line(8, &line) != CAPOS_OK || hw_bind(line, note.id, 1) != CAPOS_OK) {
+		printf("bench: irq-to-driver skipped (no IRQ 8 here)\n");
+		return;
+	}
+	rtc_periodic(rtc, 6);
+	int got = 0;
+	for (int i = 0; i < n; i++) {
+		if (hw_wait(note, 1000000000ull) != 1)
+			break;
+		uint64_t woke = tsc();
+		RT_CLIENT(cl, 64);
+		capos_IrqLine_info_Results r;
+		if (capos_IrqLine_info_call(line, &cl, &r) < 0)
+			break;
+		samples[got++] = woke - capos_IrqLine_info_Results_get_firedAt(r);
+		rtc_read(rtc, 0x0C);
+		hw_ack(line);
+	}
+	rtc_stop(rtc);
+	if (got)
+		report("irq-to-driver", 1, got);
+	rt_release(line.id);
+	rt_release(note.id);
+	rt_release(rtc.id);
+}
+
 int main(void)
 {
 	if (rt_argc() == 1 && !strcmp(rt_arg(0), "server"))
@@ -367,6 +436,8 @@ int main(void)
 			samples[i] = tsc() - t0;
 	}
 	report("null-call", 1, nsamples);
+	outb_bench();
+	irq_bench(200);
 	ipc_bench(spawner, null.id);
 	for (int i = 0; i < nspawns; i++) {
 		struct rt_spawn_args a = { "exit0", "exit0", 0, 0, 0, 0, 0 };

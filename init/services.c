@@ -29,7 +29,8 @@ static const char *const kernel_cap_names[] = {
 	[capos_KernelCap_console] = "console",     [capos_KernelCap_frameAllocator] = "frames",
 	[capos_KernelCap_virtualMemory] = "vm",    [capos_KernelCap_processSpawner] = "spawner",
 	[capos_KernelCap_bootPackage] = "bootpkg", [capos_KernelCap_nullCap] = "null",
-	[capos_KernelCap_objectFactory] = "factory",
+	[capos_KernelCap_objectFactory] = "factory", [capos_KernelCap_ioPorts] = "ioports",
+	[capos_KernelCap_irqControl] = "irq",      [capos_KernelCap_pciBus] = "pci",
 };
 
 static bool is_job(uint32_t s) { return plan.services[s].nexports == 0; }

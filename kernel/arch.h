@@ -108,6 +108,51 @@ void arch_tls_layout(uint64_t base, uint64_t memsz, uint64_t align, uint64_t *bl
  * Returns true if every byte was copied. */
 bool arch_user_copy(void *dst, const void *src, size_t n);
 
+/* ---- Hardware for user drivers (docs/hardware.md) ---- */
+
+struct boot_info;
+
+/* Finds and parses the ACPI tables (the loader's RSDP, else a scan of the
+ * EBDA and BIOS area), sets up the I/O APICs the MADT names (every line
+ * masked) and logs one line per I/O APIC and override. Without ACPI or a
+ * MADT, driver interrupts go through the 8259 PIC. Call after the timer. */
+void arch_platform_init(const struct boot_info *bi);
+
+/* I/O ports. arch_io_reserved: [base, base+count) touches a port the kernel
+ * drives itself. arch_io_in/out: width 1, 2 or 4. arch_io_direct: lets t
+ * (the running thread) use in/out on the range itself until it exits;
+ * -1 when it has ARCH_IO_RANGES_MAX ranges already. arch_io_switch: loads
+ * to's ranges (the context switch calls it). */
+bool arch_io_reserved(uint32_t base, uint32_t count);
+uint32_t arch_io_in(uint16_t port, unsigned width);
+void arch_io_out(uint16_t port, unsigned width, uint32_t v);
+int arch_io_direct(struct arch_thread *t, uint16_t base, uint32_t count);
+void arch_io_switch(const struct arch_thread *to);
+
+/* Legacy (ISA) interrupt lines for drivers. arch_irq_lookup: whether irq can
+ * be given to a driver (1, 3..15) and how it is wired. arch_irq_unmask /
+ * arch_irq_mask: the line at its controller. When a line fires the arch
+ * layer masks it, acknowledges the controller and calls irq_fired (the
+ * generic kernel's, kernel/cap/irq_line.c) in interrupt context. */
+#define ARCH_IRQ_LINES 16
+struct arch_irq_route {
+	uint32_t gsi;
+	bool level, active_low;
+	const char *controller; /* "I/O APIC" or "8259 PIC" */
+};
+bool arch_irq_lookup(uint32_t irq, struct arch_irq_route *r);
+void arch_irq_unmask(uint32_t irq);
+void arch_irq_mask(uint32_t irq);
+void irq_fired(uint32_t irq);
+
+/* PCI configuration space: ECAM (from the MCFG) or ports 0xCF8/0xCFC.
+ * arch_pci_config_size: 4096 (ECAM), 256 (legacy) or 0 (no PCI). Accesses
+ * are naturally aligned, width 1, 2 or 4, inside that size. */
+uint32_t arch_pci_config_size(void);
+const char *arch_pci_mechanism(void);
+uint32_t arch_pci_read(uint8_t bus, uint8_t dev, uint8_t fn, uint32_t off, unsigned width);
+void arch_pci_write(uint8_t bus, uint8_t dev, uint8_t fn, uint32_t off, unsigned width, uint32_t v);
+
 /* Walks the frame-pointer chain starting at frame (NULL: the caller's) and
  * prints up to max return addresses. */
 void arch_backtrace(uintptr_t frame, int max);

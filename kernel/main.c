@@ -9,6 +9,7 @@
 #include "kernel/kmem.h"
 #include "kernel/ktest.h"
 #include "kernel/log.h"
+#include "kernel/pci.h"
 #include "kernel/mem/frame.h"
 #include "kernel/mem/kheap.h"
 #include "kernel/mem/layout.h"
@@ -144,6 +145,9 @@ static void start_init(struct boot_options *o)
 		{ "frames", frame_allocator_object(), capos_FrameAllocator_ID, capos_FrameAllocator_RIGHTS, 0 },
 		{ "factory", object_factory(), capos_ObjectFactory_ID, capos_ObjectFactory_RIGHTS, 0 },
 		{ "vm", virtual_memory_object(), capos_VirtualMemory_ID, capos_VirtualMemory_RIGHTS, 0 },
+		{ "ioports", io_port_root(), capos_IoPort_ID, capos_IoPort_RIGHTS, 0 },
+		{ "irq", irq_control_object(), capos_IrqControl_ID, capos_IrqControl_RIGHTS, 0 },
+		{ "pci", pci_bus_object(), capos_PciBus_ID, capos_PciBus_RIGHTS, 0 },
 	};
 	/* init's kernel-memory quota: all free memory but a reserve for what
 	 * the kernel's own allocations round up beyond what they charge. */
@@ -208,6 +212,8 @@ _Noreturn void kmain(const struct boot_info *bi)
 
 	timer_init(opt.hz, opt.timer);
 	arch_irq_enable();
+	arch_platform_init(bi);
+	pci_init();
 
 	check_boot_package(bi);
 	arch_user_init();

@@ -62,9 +62,9 @@ interface FrameAllocator {
   # heapFrames: frames the kernel heap holds.
   allocObject @3 (pages :UInt32, contiguous :Bool) -> (memory :MemoryObject)
       $needs(.FrameAllocator.rightAlloc);
-  # A MemoryObject of pages zeroed frames (1..1024; contiguous only for one
-  # page), charged to the caller's kernel-memory quota until the object is
-  # gone (docs/memory.md).
+  # A MemoryObject of pages zeroed frames (1..1024; contiguous: physically
+  # consecutive, for DMA), charged to the caller's kernel-memory quota until
+  # the object is gone (docs/memory.md).
 }
 
 interface VirtualMemory {
@@ -141,6 +141,7 @@ interface MemoryObject {
   # when the last capability and the last mapping are gone (docs/memory.md).
   const rightMap :UInt32 = 1;
   const rightWrite :UInt32 = 2;
+  const rightPhysical :UInt32 = 4;
 
   map @0 (addr :UInt64, writable :Bool) -> (addr :UInt64) $needs(.MemoryObject.rightMap);
   # Maps every page of the object into the caller's address space at addr
@@ -149,6 +150,100 @@ interface MemoryObject {
   unmap @1 (addr :UInt64) -> () $needs(.MemoryObject.rightMap);
   # Removes the caller's mapping of this object at addr.
   size @2 () -> (pages :UInt32) $needs(.MemoryObject.rightMap);
+  physical @3 (page :UInt32) -> (phys :UInt64, contiguous :Bool) $needs(.MemoryObject.rightPhysical);
+  # The physical address of the object's page (for a device's DMA
+  # descriptors); contiguous: every page follows the first in physical
+  # memory (FrameAllocator.allocObject with contiguous, or a device BAR).
+}
+
+# ---------------------------------------------------------------- hardware (docs/hardware.md)
+
+interface IoPort {
+  # x86 I/O ports [base, base + count). Ports the kernel drives itself
+  # (PIC, PIT, COM1, PCI configuration, the exit device) are refused to every
+  # holder. offset is relative to base; width is 1, 2 or 4 bytes and the
+  # access must lie inside the range.
+  const rightRead :UInt32 = 1;
+  const rightWrite :UInt32 = 2;
+  const rightRestrict :UInt32 = 4;
+  const rightDirect :UInt32 = 8;
+
+  in @0 (offset :UInt32, width :UInt8) -> (value :UInt32) $needs(.IoPort.rightRead);
+  out @1 (offset :UInt32, width :UInt8, value :UInt32) -> () $needs(.IoPort.rightWrite);
+  restrict @2 (offset :UInt32, count :UInt32) -> (port :IoPort) $needs(.IoPort.rightRestrict);
+  # A narrower IoPort [base + offset, base + offset + count) with the same
+  # rights.
+  info @3 () -> (base :UInt32, count :UInt32) $needs(0);
+  direct @4 () -> () $needs(.IoPort.rightDirect);
+  # Lets the calling process use in/out instructions on the range itself
+  # (the TSS I/O permission bitmap), until it exits. Needs rightRead and
+  # rightWrite too; at most 8 ranges per process.
+}
+
+interface IrqLine {
+  # One legacy (ISA) interrupt line, routed through the I/O APIC (MADT
+  # overrides honoured) or the 8259 PIC. Each interrupt masks the line and
+  # signals the bound Notification; the line stays masked until ack.
+  const rightBind :UInt32 = 1;
+  const rightAck :UInt32 = 2;
+
+  bind @0 (notification :Notification, bits :UInt64) -> () $needs(.IrqLine.rightBind);
+  # Interrupts signal bits (non-zero) on notification from now on, and the
+  # line is unmasked. Binding again replaces the notification.
+  ack @1 () -> () $needs(.IrqLine.rightAck);
+  # The driver has serviced the device: unmask the line.
+  info @2 () -> (irq :UInt32, gsi :UInt32, level :Bool, activeLow :Bool, count :UInt64, ioapic :Bool,
+                 firedAt :UInt64) $needs(0);
+  # count: interrupts delivered so far; ioapic: routed through the I/O APIC
+  # (else the 8259 PIC); firedAt: the CPU's cycle counter when the kernel's
+  # handler took the last one (for measuring interrupt -> driver latency).
+}
+
+interface IrqControl {
+  # Hands out IrqLines: each line to one holder at a time.
+  const rightLine :UInt32 = 1;
+
+  line @0 (irq :UInt32) -> (line :IrqLine) $needs(.IrqControl.rightLine);
+  # ISA IRQ 1, 3..15 (0 is the timer's, 2 the cascade); BUSY while another
+  # IrqLine of that number exists.
+}
+
+interface PciDevice {
+  # One PCI function: its own configuration space, BARs and interrupt.
+  const rightConfigRead :UInt32 = 1;
+  const rightConfigWrite :UInt32 = 2;
+  const rightBars :UInt32 = 4;
+  const rightIrq :UInt32 = 8;
+  const rightBusMaster :UInt32 = 16;
+
+  info @0 () -> (bus :UInt8, device :UInt8, function :UInt8, vendorId :UInt16, deviceId :UInt16,
+                 classCode :UInt32, irq :UInt8, bars :UInt8) $needs(0);
+  # classCode: class << 16 | subclass << 8 | prog-if; irq: the legacy line
+  # (0xff: none); bars: a bit per implemented BAR.
+  configRead @1 (offset :UInt32, width :UInt8) -> (value :UInt32) $needs(.PciDevice.rightConfigRead);
+  configWrite @2 (offset :UInt32, width :UInt8, value :UInt32) -> () $needs(.PciDevice.rightConfigWrite);
+  # Refused (PERMISSION_DENIED): the ID, class and header-type bytes, the
+  # BARs, subsystem and ROM registers, the capabilities pointer, the
+  # interrupt pin, and setting bus mastering without rightBusMaster.
+  bar @3 (index :UInt8) -> (kind :UInt8, base :UInt64, size :UInt64) $needs(.PciDevice.rightBars);
+  # kind 0: not implemented, 1: I/O, 2: 32-bit memory, 3: 64-bit memory.
+  ioBar @4 (index :UInt8) -> (port :IoPort) $needs(.PciDevice.rightBars);
+  memoryBar @5 (index :UInt8) -> (memory :MemoryObject) $needs(.PciDevice.rightBars);
+  # The BAR's pages as a MemoryObject that maps uncached.
+  irqLine @6 () -> (line :IrqLine) $needs(.PciDevice.rightIrq);
+}
+
+interface PciBus {
+  # Every PCI function found at boot.
+  const rightList :UInt32 = 1;
+  const rightDevice :UInt32 = 2;
+
+  count @0 () -> (functions :UInt32) $needs(.PciBus.rightList);
+  function @1 (index :UInt32) -> (bus :UInt8, device :UInt8, function :UInt8, vendorId :UInt16,
+                                  deviceId :UInt16, classCode :UInt32) $needs(.PciBus.rightList);
+  byId @2 (vendorId :UInt16, deviceId :UInt16, instance :UInt32) -> (device :PciDevice)
+      $needs(.PciBus.rightDevice);
+  bySlot @3 (bus :UInt8, device :UInt8, function :UInt8) -> (device :PciDevice) $needs(.PciBus.rightDevice);
 }
 
 struct SpawnGrant {
@@ -254,6 +349,9 @@ enum KernelCap {
   endpoint @6;                      # not grantable: a service's own endpoints are
                                     # its exports (refused as MANIFEST_ERR_KERNEL_CAP)
   objectFactory @7;                 # ObjectFactory: endpoints and notifications
+  ioPorts @8;                       # IoPort: every port init may hand out
+  irqControl @9;                    # IrqControl: interrupt lines
+  pciBus @10;                       # PciBus: PCI functions
 }
 
 struct Service {

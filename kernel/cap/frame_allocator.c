@@ -91,12 +91,11 @@ static int fa_alloc_object(void *self, struct capnp_call *call, capos_FrameAlloc
 	/* Decode. */
 	if (!pages || pages > MEMORY_OBJECT_MAX_PAGES)
 		return CAPOS_E_BAD_ARGUMENT;
-	if (capos_FrameAllocator_allocObject_Params_get_contiguous(params) && pages > 1)
-		return CAPOS_E_NOT_SUPPORTED; /* no contiguous runs yet */
+	bool contiguous = capos_FrameAllocator_allocObject_Params_get_contiguous(params) && pages > 1;
 	if (cap_table_full(&c->caller->caps))
 		return CAPOS_E_TABLE_FULL;
 	struct kobject *mo;
-	int err = memory_object_new(c->caller->kmem, pages, &mo);
+	int err = (contiguous ? memory_object_new_contiguous : memory_object_new)(c->caller->kmem, pages, &mo);
 	if (err)
 		return err;
 	capos_FrameAllocator_allocObject_Results_set_memory_cap(

@@ -125,5 +125,8 @@ struct kobject *frame_allocator_object(void);
 struct kobject *boot_package_object(void);
 struct kobject *object_factory(void);
 struct kobject *virtual_memory_object(void);
+struct kobject *io_port_root(void);
+struct kobject *irq_control_object(void);
+struct kobject *pci_bus_object(void);
 
 #endif

@@ -34,15 +34,32 @@ struct mapping {
 	uint64_t va;
 };
 
+enum mo_kind {
+	MO_FRAMES,     /* frames[]: any frames */
+	MO_CONTIGUOUS, /* base: pages consecutive frames (DMA) */
+	MO_DEVICE,     /* base: a device's memory (a PCI BAR): not RAM, never freed
+	                  or charged, mapped uncached */
+};
+
 struct memory_object {
 	struct kobject obj;
 	struct kmem *kmem;     /* the creator's account (referenced): frames and struct */
 	struct mapping *mappings;
 	uint32_t pages;
-	uint64_t frames[];     /* physical */
+	enum mo_kind kind;
+	uint64_t base;         /* physical, for MO_CONTIGUOUS and MO_DEVICE */
+	uint64_t frames[];     /* physical, for MO_FRAMES */
 };
 
-static size_t object_bytes(uint32_t pages) { return sizeof(struct memory_object) + pages * sizeof(uint64_t); }
+static size_t object_bytes(enum mo_kind kind, uint32_t pages)
+{
+	return sizeof(struct memory_object) + (kind == MO_FRAMES ? pages * sizeof(uint64_t) : 0);
+}
+
+static uint64_t mo_frame(const struct memory_object *mo, uint32_t i)
+{
+	return mo->kind == MO_FRAMES ? mo->frames[i] : mo->base + (uint64_t)i * PAGE_SIZE;
+}
 
 static struct memory_object *mo_of(void *self) { return (struct memory_object *)self; }
 
@@ -87,7 +104,8 @@ static int mo_map(void *self, struct capnp_call *call, capos_MemoryObject_map_Pa
 	}
 	/* Invoke: the range is free and its tables are paid for. */
 	for (uint32_t i = 0; i < mo->pages; i++)
-		aspace_map_shared(&p->as, va + (uint64_t)i * PAGE_SIZE, mo->frames[i], writable ? VM_WRITE : 0);
+		aspace_map_shared(&p->as, va + (uint64_t)i * PAGE_SIZE, mo_frame(mo, i),
+		                  (writable ? VM_WRITE : 0) | (mo->kind == MO_DEVICE ? VM_UNCACHED : 0));
 	*m = (struct mapping){ .op = { .cancel = mapping_cancel }, .next = mo->mappings, .mo = mo, .p = p, .va = va };
 	mo->mappings = m;
 	kobject_get(&mo->obj);
@@ -120,10 +138,25 @@ static int mo_size(void *self, struct capnp_call *call, capos_MemoryObject_size_
 	return CAPOS_OK;
 }
 
+/* physical(page): where a page is, for a device's DMA descriptors. */
+static int mo_physical(void *self, struct capnp_call *call, capos_MemoryObject_physical_Params params,
+                       capos_MemoryObject_physical_Results_builder results)
+{
+	(void)call;
+	struct memory_object *mo = mo_of(self);
+	uint32_t page = capos_MemoryObject_physical_Params_get_page(params);
+	if (page >= mo->pages)
+		return CAPOS_E_BAD_ARGUMENT;
+	capos_MemoryObject_physical_Results_set_phys(results, mo_frame(mo, page));
+	capos_MemoryObject_physical_Results_set_contiguous(results, mo->kind != MO_FRAMES || mo->pages == 1);
+	return CAPOS_OK;
+}
+
 static const struct capos_MemoryObject_server server = {
 	.map = mo_map,
 	.unmap = mo_unmap,
 	.size = mo_size,
+	.physical = mo_physical,
 };
 
 static int mo_call(struct kobject *o, struct call *c) { return capos_MemoryObject_dispatch(&server, o, &c->base); }
@@ -134,10 +167,12 @@ static void mo_destroy(struct kobject *o)
 	struct memory_object *mo = (struct memory_object *)o;
 	KASSERT(!mo->mappings, "every mapping holds a reference");
 	struct kmem *k = mo->kmem;
-	for (uint32_t i = 0; i < mo->pages; i++)
-		frame_free(mo->frames[i]);
-	kmem_uncharge(k, (uint64_t)mo->pages * PAGE_SIZE);
-	kmem_free(k, mo, object_bytes(mo->pages));
+	if (mo->kind != MO_DEVICE) {
+		for (uint32_t i = 0; i < mo->pages; i++)
+			frame_free(mo_frame(mo, i));
+		kmem_uncharge(k, (uint64_t)mo->pages * PAGE_SIZE);
+	}
+	kmem_free(k, mo, object_bytes(mo->kind, mo->pages));
 	kmem_put(k);
 }
 
@@ -147,33 +182,80 @@ static const struct kobject_ops memory_object_ops = {
 	.destroy = mo_destroy,
 };
 
-int memory_object_new(struct kmem *k, uint32_t pages, struct kobject **out)
+/* Takes the struct and the charge for a new object of kind: CAPOS_OK with
+ * *out, or an error with nothing taken. The frames are checked for (not
+ * taken) unless kind is MO_DEVICE. */
+static int mo_reserve(struct kmem *k, enum mo_kind kind, uint32_t pages, struct memory_object **out)
 {
-	KASSERT(pages && pages <= MEMORY_OBJECT_MAX_PAGES, "the caller checked the size");
-	if (!kmem_room(k, (uint64_t)pages * PAGE_SIZE))
+	bool ram = kind != MO_DEVICE;
+	if (ram && !kmem_room(k, (uint64_t)pages * PAGE_SIZE))
 		return CAPOS_E_LIMIT_EXCEEDED;
 	int err;
-	struct memory_object *mo = kmem_zalloc(k, object_bytes(pages), &err);
+	struct memory_object *mo = kmem_zalloc(k, object_bytes(kind, pages), &err);
 	if (!mo)
 		return err;
 	/* Counted after the struct, whose allocation may take heap frames. */
-	err = frame_free_count() < pages ? CAPOS_E_NO_MEMORY : CAPOS_OK;
-	if (!err && !kmem_charge(k, (uint64_t)pages * PAGE_SIZE))
+	err = ram && frame_free_count() < pages ? CAPOS_E_NO_MEMORY : CAPOS_OK;
+	if (!err && ram && !kmem_charge(k, (uint64_t)pages * PAGE_SIZE))
 		err = CAPOS_E_LIMIT_EXCEEDED;
 	if (err) {
-		kmem_free(k, mo, object_bytes(pages));
+		kmem_free(k, mo, object_bytes(kind, pages));
 		return err;
 	}
+	mo->obj = (struct kobject)KOBJECT_INIT(&memory_object_ops);
+	mo->kmem = k;
+	mo->pages = pages;
+	mo->kind = kind;
+	kmem_get(k);
+	*out = mo;
+	return CAPOS_OK;
+}
+
+int memory_object_new(struct kmem *k, uint32_t pages, struct kobject **out)
+{
+	KASSERT(pages && pages <= MEMORY_OBJECT_MAX_PAGES, "the caller checked the size");
+	struct memory_object *mo = 0;
+	int err = mo_reserve(k, MO_FRAMES, pages, &mo);
+	if (err)
+		return err;
 	for (uint32_t i = 0; i < pages; i++) {
 		uint64_t pa = frame_alloc();
 		KASSERT(pa, "the free frames were counted (one CPU, nothing ran since)");
 		memset(phys_to_virt(pa), 0, PAGE_SIZE);
 		mo->frames[i] = pa;
 	}
-	mo->obj = (struct kobject)KOBJECT_INIT(&memory_object_ops);
-	mo->kmem = k;
-	mo->pages = pages;
-	kmem_get(k);
+	*out = &mo->obj;
+	return CAPOS_OK;
+}
+
+int memory_object_new_contiguous(struct kmem *k, uint32_t pages, struct kobject **out)
+{
+	KASSERT(pages && pages <= MEMORY_OBJECT_MAX_PAGES, "the caller checked the size");
+	struct memory_object *mo = 0;
+	int err = mo_reserve(k, MO_CONTIGUOUS, pages, &mo);
+	if (err)
+		return err;
+	uint64_t pa = frame_alloc_contig(pages);
+	if (!pa) { /* enough frames, but no run of them */
+		kmem_uncharge(k, (uint64_t)pages * PAGE_SIZE);
+		kmem_free(k, mo, object_bytes(MO_CONTIGUOUS, pages));
+		kmem_put(k);
+		return CAPOS_E_NO_MEMORY;
+	}
+	memset(phys_to_virt(pa), 0, (uint64_t)pages * PAGE_SIZE);
+	mo->base = pa;
+	*out = &mo->obj;
+	return CAPOS_OK;
+}
+
+int memory_object_new_device(struct kmem *k, uint64_t phys, uint32_t pages, struct kobject **out)
+{
+	KASSERT(pages && !(phys & (PAGE_SIZE - 1)), "the caller checked the range");
+	struct memory_object *mo = 0;
+	int err = mo_reserve(k, MO_DEVICE, pages, &mo);
+	if (err)
+		return err;
+	mo->base = phys;
 	*out = &mo->obj;
 	return CAPOS_OK;
 }

@@ -17,4 +17,14 @@ struct kobject;
  * with nothing taken. */
 int memory_object_new(struct kmem *k, uint32_t pages, struct kobject **out);
 
+/* The same with physically consecutive frames (for DMA); CAPOS_E_NO_MEMORY
+ * also when no run of pages free frames exists. */
+int memory_object_new_contiguous(struct kmem *k, uint32_t pages, struct kobject **out);
+
+/* An object over device memory [phys, phys + pages pages) (a PCI BAR;
+ * phys page-aligned: checked by the caller): mapped uncached, never freed;
+ * only the struct is charged. */
+#define MEMORY_OBJECT_DEVICE_MAX_PAGES 65536u
+int memory_object_new_device(struct kmem *k, uint64_t phys, uint32_t pages, struct kobject **out);
+
 #endif

@@ -179,6 +179,17 @@ static const struct kobject_ops notification_ops = {
 	.recv = n_recv,
 };
 
+bool notification_is(const struct kobject *o) { return o->ops == &notification_ops; }
+
+void notification_signal(struct kobject *o, uint64_t bits)
+{
+	struct notification *n = n_of(o);
+	n->bits |= bits;
+	kobject_get(&n->obj);
+	deliver(n);
+	kobject_put(&n->obj);
+}
+
 int notification_new(struct kmem *k, struct kobject **out)
 {
 	int err;

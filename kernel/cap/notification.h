@@ -9,4 +9,14 @@ struct kobject;
  * (the caller's). CAPOS_OK, or CAPOS_E_LIMIT_EXCEEDED / CAPOS_E_NO_MEMORY. */
 int notification_new(struct kmem *k, struct kobject **out);
 
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Whether o is a notification. */
+bool notification_is(const struct kobject *o);
+
+/* ORs bits into n's word and hands it to its waiters, as signal does
+ * (callable from interrupt context: IrqLine). */
+void notification_signal(struct kobject *n, uint64_t bits);
+
 #endif

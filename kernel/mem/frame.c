@@ -95,6 +95,14 @@ uint64_t frame_alloc(void)
 	return frame * PAGE_SIZE;
 }
 
+uint64_t frame_alloc_contig(uint64_t count)
+{
+	uint64_t first;
+	if (!frame_bitmap_alloc_contig(&bitmap, count, 1, &first))
+		return 0;
+	return first * PAGE_SIZE;
+}
+
 void frame_free(uint64_t pa)
 {
 	if ((pa & (PAGE_SIZE - 1)) || !frame_bitmap_free(&bitmap, pa / PAGE_SIZE))

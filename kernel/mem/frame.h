@@ -23,6 +23,10 @@ void frame_init(const struct boot_info *bi);
  * undefined. */
 uint64_t frame_alloc(void);
 
+/* Returns the physical address of the first of count consecutive free
+ * frames, now allocated, or 0 when no such run exists. */
+uint64_t frame_alloc_contig(uint64_t count);
+
 /* Returns a frame. Freeing a frame that is not allocated is a kernel bug and
  * panics. */
 void frame_free(uint64_t pa);

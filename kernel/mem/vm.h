@@ -59,7 +59,8 @@ uint64_t vm_prune(uint64_t root, uintptr_t va, size_t len);
 bool vm_translate(uint64_t root, uintptr_t va, uint64_t *pa, unsigned *flags);
 
 /* The user-access walk: true, with the physical address of va in *pa, if a
- * user-mode access (a write, if write) to va would succeed under root. */
+ * user-mode access (a write, if write) to va would succeed under root and
+ * the page is RAM the direct map reaches (not an uncached device page). */
 bool vm_user_page(uint64_t root, uintptr_t va, bool write, uint64_t *pa);
 
 /* Builds the kernel's own tables — image sections with their permissions,

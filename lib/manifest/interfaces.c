@@ -18,6 +18,9 @@ static const struct kernel_cap kernel_caps[] = {
 	[capos_KernelCap_nullCap] = { "nullCap", capos_Null_ID },
 	[capos_KernelCap_endpoint] = { "endpoint", 0 }, /* a service's endpoints are its exports */
 	[capos_KernelCap_objectFactory] = { "objectFactory", capos_ObjectFactory_ID },
+	[capos_KernelCap_ioPorts] = { "ioPorts", capos_IoPort_ID },
+	[capos_KernelCap_irqControl] = { "irqControl", capos_IrqControl_ID },
+	[capos_KernelCap_pciBus] = { "pciBus", capos_PciBus_ID },
 };
 
 #define NKERNEL_CAPS (sizeof kernel_caps / sizeof kernel_caps[0])

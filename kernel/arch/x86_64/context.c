@@ -77,6 +77,7 @@ void arch_thread_init_user(struct arch_thread *t, uint64_t kstack_top, uint64_t 
 	t->saved_rsp = (uint64_t)(uintptr_t)sf;
 	t->kstack_top = kstack_top;
 	t->fs_base = 0;
+	t->io = (struct arch_io_ranges){ 0 };
 }
 
 void arch_thread_init_kernel(struct arch_thread *t, uint64_t kstack_top, void (*fn)(void))
@@ -90,6 +91,7 @@ void arch_thread_init_kernel(struct arch_thread *t, uint64_t kstack_top, void (*
 	t->kstack_top = kstack_top;
 	t->fs_base = 0;
 	t->fpu = 0;
+	t->io = (struct arch_io_ranges){ 0 };
 }
 
 void arch_thread_exit(struct arch_thread *t) { fpu_forget(t); }
@@ -102,6 +104,7 @@ static void load_thread_state(struct arch_thread *to, uint64_t to_root)
 	if (read_cr3() != to_root)
 		write_cr3(to_root);
 	fpu_switch_to(to);
+	arch_io_switch(to);
 }
 
 void arch_switch(struct arch_thread *from, struct arch_thread *to, uint64_t to_root)

@@ -18,6 +18,11 @@
 #define IST_NMI 2
 #define IST_MACHINE_CHECK 3
 
+/* The TSS's I/O permission bitmap: IO_BITMAP_BYTES bytes, a bit per port,
+ * set = user mode may not use the port. */
+#define IO_BITMAP_BYTES 8192u
+uint8_t *gdt_io_bitmap(void);
+
 /* Sets the stack the CPU switches to on an interrupt from user mode. */
 void gdt_set_kernel_stack(uint64_t rsp0);
 

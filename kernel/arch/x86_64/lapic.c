@@ -11,6 +11,7 @@
 #include "kernel/arch.h"
 #include "kernel/arch/x86_64/clock.h"
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/pic.h"
 #include "kernel/arch/x86_64/pit.h"
 #include "kernel/arch/x86_64/trap.h"
@@ -161,3 +162,7 @@ void arch_timer_init(uint32_t hz, const char *device)
 }
 
 const char *arch_timer_source(void) { return source; }
+
+bool lapic_enabled(void) { return apic != 0; }
+void lapic_eoi(void) { apic_write(APIC_EOI, 0); }
+uint32_t lapic_id(void) { return apic_read(0x020) >> 24; }

@@ -132,6 +132,9 @@ bool vm_user_page(uint64_t root, uintptr_t va, bool write, uint64_t *pa)
 	e = table_at(e)[index_at(va, 0)];
 	if ((e & need) != need)
 		return false;
+	if (e & PTE_PCD)
+		return false; /* device memory (a PCI BAR): not in the direct map the
+		                 kernel's copies go through */
 	*pa = (e & PTE_ADDR) + (va & (PAGE_SIZE - 1));
 	return true;
 }

@@ -43,6 +43,12 @@ void pic_unmask(uint8_t irq)
 		outb(PIC1_DATA, inb(PIC1_DATA) & ~(1u << 2));
 }
 
+void pic_mask(uint8_t irq)
+{
+	uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
+	outb(port, inb(port) | (uint8_t)(1u << (irq & 7)));
+}
+
 void pic_eoi(uint8_t irq)
 {
 	if (irq >= 8)
