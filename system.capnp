@@ -64,7 +64,13 @@ const manifest :C.SystemManifest = (
     (name = "unprivileged-stranger", path = "unprivileged-stranger"),
     (name = "user-console", path = "user-console"),
     (name = "virtual-memory", path = "virtual-memory"),
-    (name = "vm-child", path = "vm-child")
+    (name = "vm-child", path = "vm-child"),
+    (name = "wasm", path = "wasm"),
+    # WebAssembly modules the wasm service loads (files of the package, not ELF).
+    (name = "hello.wasm", path = "hello.wasm"),
+    (name = "wasi-hello.wasm", path = "wasi-hello.wasm"),
+    (name = "no-console.wasm", path = "no-console.wasm"),
+    (name = "traps.wasm", path = "traps.wasm")
   ],
   services = [
     # The log service: every other service's lines, labelled by badge.
@@ -166,6 +172,22 @@ const manifest :C.SystemManifest = (
     (name = "chaos", binary = "chaos", autostart = false,
      caps = [(name = "console", kernel = console), (name = "null", kernel = nullCap), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator), (name = "bootpkg", kernel = bootPackage)]),
     (name = "bench", binary = "bench", autostart = false,
-     caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "null", kernel = nullCap), (name = "frames", kernel = frameAllocator), (name = "factory", kernel = objectFactory), (name = "vm", kernel = virtualMemory)])
+     caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "null", kernel = nullCap), (name = "frames", kernel = frameAllocator), (name = "factory", kernel = objectFactory), (name = "vm", kernel = virtualMemory)]),
+
+    # The wasm service (services/wasm, docs/wasm.md): modules from the boot
+    # package, their host imports backed by exactly these grants.
+    (name = "wasm-hello", binary = "wasm", autostart = false, args = ["hello.wasm"],
+     caps = [(name = "console", kernel = console), (name = "bootpkg", kernel = bootPackage)]),
+    (name = "wasm-wasi", binary = "wasm", autostart = false, args = ["wasi-hello.wasm", "alpha", "beta gamma"],
+     caps = [(name = "console", kernel = console), (name = "bootpkg", kernel = bootPackage)]),
+    (name = "wasm-traps", binary = "wasm", autostart = false,
+     args = ["traps.wasm:unreachable", "--", "traps.wasm:div0", "--", "traps.wasm:overflow", "--",
+             "traps.wasm:oob", "--", "traps.wasm:stack", "--", "traps.wasm:spin", "--", "traps.wasm:grow", "--",
+             "traps.wasm:missing", "--", "wasi-hello.wasm:main", "--", "absent.wasm", "--", "hello.wasm"],
+     caps = [(name = "console", kernel = console), (name = "bootpkg", kernel = bootPackage)]),
+    # No console and no log: the module's writes get EBADF (8), which it
+    # returns as its exit status; --status makes that the service's exit code.
+    (name = "wasm-no-console", binary = "wasm", autostart = false, args = ["--status", "no-console.wasm"],
+     caps = [(name = "bootpkg", kernel = bootPackage)])
   ]
 );
