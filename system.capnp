@@ -70,7 +70,8 @@ const manifest :C.SystemManifest = (
     (name = "hello.wasm", path = "hello.wasm"),
     (name = "wasi-hello.wasm", path = "wasi-hello.wasm"),
     (name = "no-console.wasm", path = "no-console.wasm"),
-    (name = "traps.wasm", path = "traps.wasm")
+    (name = "traps.wasm", path = "traps.wasm"),
+    (name = "bad-import.wasm", path = "bad-import.wasm")
   ],
   services = [
     # The log service: every other service's lines, labelled by badge.
@@ -183,7 +184,12 @@ const manifest :C.SystemManifest = (
     (name = "wasm-traps", binary = "wasm", autostart = false,
      args = ["traps.wasm:unreachable", "--", "traps.wasm:div0", "--", "traps.wasm:overflow", "--",
              "traps.wasm:oob", "--", "traps.wasm:stack", "--", "traps.wasm:spin", "--", "traps.wasm:grow", "--",
-             "traps.wasm:missing", "--", "wasi-hello.wasm:main", "--", "absent.wasm", "--", "hello.wasm"],
+             "hello.wasm"],
+     caps = [(name = "console", kernel = console), (name = "bootpkg", kernel = bootPackage)]),
+    # Modules that cannot run: each is reported, the next still runs; the
+    # exit code counts them (3).
+    (name = "wasm-load-errors", binary = "wasm", autostart = false,
+     args = ["bad-import.wasm", "--", "traps.wasm:missing", "--", "absent.wasm", "--", "hello.wasm"],
      caps = [(name = "console", kernel = console), (name = "bootpkg", kernel = bootPackage)]),
     # No console and no log: the module's writes get EBADF (8), which it
     # returns as its exit status; --status makes that the service's exit code.

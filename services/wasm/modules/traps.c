@@ -1,6 +1,6 @@
 /* traps: one export per way a module can fail, each run by the wasm service
  * as traps.wasm:NAME in a fresh instance. No libc. */
-static volatile int zero = 0, minus_one = -1, sink;
+static volatile int zero = 0, one = 1, minus_one = -1, int_min = -2147483647 - 1, sink;
 
 __attribute__((export_name("unreachable"))) void trap_unreachable(void)
 {
@@ -9,12 +9,12 @@ __attribute__((export_name("unreachable"))) void trap_unreachable(void)
 
 __attribute__((export_name("div0"))) int trap_div0(void)
 {
-	return 1 / zero;
+	return one / zero;
 }
 
 __attribute__((export_name("overflow"))) int trap_overflow(void)
 {
-	return (-2147483647 - 1) / minus_one;
+	return int_min / minus_one;
 }
 
 /* A load far past the module's memory (at most 2 MiB in the service). */
