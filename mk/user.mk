@@ -100,19 +100,21 @@ $(UBUILD)/bin/not-an-elf:
 # boot package carries them. Those named in WASM_WASI_MODULES are ordinary C
 # programs linked against Debian's wasi-libc (wasm32-wasi); the others are
 # freestanding (wasm32, no libc, no entry point: they export what runs).
+# Linked --strip-all (no name section): the boot package lives in RAM, and
+# system/memory-too-little needs it to stay under 2.75 MiB or so.
 WASM_MODULE_SRCS  := $(sort $(wildcard services/wasm/modules/*.c))
 WASM_MODULES      := $(patsubst services/wasm/modules/%.c,$(UBUILD)/bin/%.wasm,$(WASM_MODULE_SRCS))
 WASM_WASI_MODULES := wasi-hello no-console
 WASM_MODULE_FLAGS := -O2 -Wall -Wextra -Werror
 
-$(UBUILD)/bin/%.wasm: services/wasm/modules/%.c $(DEPS_STAMP)
+$(UBUILD)/bin/%.wasm: services/wasm/modules/%.c mk/user.mk $(DEPS_STAMP)
 	@mkdir -p $(@D) $(UBUILD)/wasm
 	@echo "  WASM    $@"
 	@if [ -n "$(filter $*,$(WASM_WASI_MODULES))" ]; then \
-	    clang --target=wasm32-wasi $(WASM_MODULE_FLAGS) -fuse-ld=$(WASM_LD) $< -o $@; \
+	    clang --target=wasm32-wasi $(WASM_MODULE_FLAGS) -fuse-ld=$(WASM_LD) -s $< -o $@; \
 	else \
 	    clang --target=wasm32 -nostdlib -ffreestanding $(WASM_MODULE_FLAGS) -c $< -o $(UBUILD)/wasm/$*.o && \
-	    $(WASM_LD) --no-entry $(UBUILD)/wasm/$*.o -o $@; \
+	    $(WASM_LD) --no-entry --strip-all $(UBUILD)/wasm/$*.o -o $@; \
 	fi
 
 USER_PKG_FILES := $(USER_BINS) $(UBUILD)/bin/bad-wx $(UBUILD)/bin/not-an-elf $(WASM_MODULES)
