@@ -111,23 +111,24 @@ static bool package_file(void *ctx, const char *path, const void **data, size_t 
 	return true;
 }
 
-/* Every binary a service runs has a trailer and the manifest's digest. */
+/* Every binary a service runs (those lib/manifest read to check them as
+ * ELF) has a trailer and the digest the manifest gives. Checked even when
+ * the manifest is refused, since a changed binary is the first thing to
+ * name. */
 static bool digests_match(void)
 {
-	for (uint32_t i = 0; i < plan.nbinaries; i++) {
-		const struct manifest_binary *b = &plan.binaries[i];
-		if (!b->used)
-			continue;
-		const struct seen *s = 0;
-		for (uint32_t k = 0; k < nseen && !s; k++)
-			if (!strcmp(seen[k].path, b->path))
-				s = &seen[k];
-		const char *why = !s || !s->signed_                          ? "no signature"
-		                  : !b->has_digest                           ? "no digest in the manifest"
+	for (uint32_t k = 0; k < nseen; k++) {
+		const struct seen *s = &seen[k];
+		const struct manifest_binary *b = 0;
+		for (uint32_t i = 0; i < plan.nbinaries && !b; i++)
+			if (!strcmp(plan.binaries[i].path, s->path))
+				b = &plan.binaries[i];
+		const char *why = !s->signed_                                    ? "no signature"
+		                  : !b || !b->has_digest                         ? "no digest in the manifest"
 		                  : memcmp(s->digest, b->digest, sizeof b->digest) ? "digest mismatch"
-		                                                             : 0;
+		                                                                 : 0;
 		if (why) {
-			printf("init: binary '%s' refused: %s; nothing started\n", b->path, why);
+			printf("init: binary '%s' refused: %s; nothing started\n", s->path, why);
 			return false;
 		}
 	}
@@ -197,14 +198,15 @@ int main(void)
 		.file = package_file, .user_min = USER_LOW, .user_max = USER_HIGH,
 	};
 	struct manifest_error err;
-	if (manifest_load(msg, len, &cfg, &plan, &err) != MANIFEST_OK) {
+	enum manifest_err merr = manifest_load(msg, len, &cfg, &plan, &err);
+	if (!digests_match())
+		return 1;
+	if (merr != MANIFEST_OK) {
 		char line[256];
 		manifest_error_format(&err, line, sizeof line);
 		printf("init: manifest.bin refused: %s; nothing started\n", line);
 		return 1;
 	}
-	if (!digests_match())
-		return 1;
 	printf("init: manifest.bin: %u services, %u binaries, all valid; signature and digests verified\n", plan.nservices,
 	       plan.nbinaries);
 	if (!select_services())
