@@ -33,6 +33,7 @@ include mk/host.mk
 -include mk/capnp.mk
 include mk/crypto.mk
 include mk/manifest.mk
+include mk/sign.mk
 include mk/wasm.mk
 include mk/image.mk
 include mk/bench.mk

@@ -286,6 +286,7 @@ static enum deliver_outcome deliver(struct ipc_op *call, struct ipc_op *rv)
 	h->reserved = 0;
 	h->params_len = call->params_len;
 	h->caller_pid = client->pid;
+	h->principal = client->principal;
 	cap_transfer_commit(&client->caps, &server->caps, &call->tx, &h->caps, &ipc_transfer_hooks, 0);
 	ipc_reply_init(call);
 	cap_grant_as(server, &call->reply, capos_Reply_ID, 0, 0, &h->reply);

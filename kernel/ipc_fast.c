@@ -54,6 +54,7 @@ bool ipc_fast_call(struct process *client, const struct capos_sqe *sqe, struct c
 	h->reserved = 0;
 	h->params_len = len;
 	h->caller_pid = client->pid;
+	h->principal = client->principal;
 	h->caps = (struct capos_transfer){ 0 };
 	aspace_write_checked(&server->as, rv->buf, &msg, HDR + len);
 	if (!(ep->recvs = rv->next))

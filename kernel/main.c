@@ -20,6 +20,7 @@
 #include "capos/capos.capnp.h"
 #include "kernel/ipc.h"
 #include "lib/cmdline.h"
+#include "lib/crypto/arcsig.h"
 #include "lib/errors.h"
 #include "lib/mem.h"
 #include "lib/tar.h"
@@ -107,6 +108,10 @@ static void check_boot_package(const struct boot_info *bi)
 		boot_fail("the boot module is not a USTAR archive (%llu bytes): %s", (unsigned long long)bi->module_len,
 		          tar_strerror(err));
 	kprintf("boot package: %llu bytes at %p\n", (unsigned long long)bi->module_len, (void *)bi->module_phys);
+	uint8_t fp[ARCSIG_FINGERPRINT_LEN];
+	boot_package_fingerprint(fp);
+	kprintf("signing: key fingerprint %02x%02x%02x%02x%02x%02x%02x%02x: init and every binary spawned must carry its signature\n",
+	        fp[0], fp[1], fp[2], fp[3], fp[4], fp[5], fp[6], fp[7]);
 }
 
 /* init's arguments: init=a,b,c becomes "a" "b" "c". */
@@ -133,8 +138,11 @@ static void start_init(struct boot_options *o)
 		boot_fail("the boot package has no '%s'", MANIFEST_FILE);
 	if (!elf)
 		boot_fail("the boot package has no '%s'", INIT_BINARY);
+	int err = boot_package_verify(elf); /* before anything is allocated or mapped for it */
+	if (err != ARCSIG_OK)
+		boot_fail("'%s' refused: %s; nothing of it mapped", INIT_BINARY, arcsig_strerror(err));
 	const struct elf_image *img;
-	int err = boot_package_elf(elf, &img);
+	err = boot_package_elf(elf, &img);
 	if (err != ELF_OK)
 		boot_fail("'%s' is not a valid ELF executable: %s", INIT_BINARY, elf_strerror(err));
 	const struct process_grant grants[] = {
@@ -155,7 +163,7 @@ static void start_init(struct boot_options *o)
 	kmem_init_root(free_bytes);
 	uint32_t args_len, argc = split_args(o->init_args, &args_len);
 	struct spawn_spec spec = {
-		.name = INIT_BINARY, .elf = elf->data, .img = img, .grants = grants,
+		.name = INIT_BINARY, .elf = elf->data, .img = img, .digest = elf->digest, .grants = grants,
 		.ngrants = sizeof grants / sizeof grants[0], .args = o->init_args, .args_len = args_len, .argc = argc,
 		.parent_kmem = kmem_root(), .kmem_limit = free_bytes - free_bytes / 8,
 	};

@@ -3,6 +3,7 @@
 
 #include "include/capos/capset.h"
 #include "include/capos/ring.h"
+#include "kernel/cap/boot_package.h"
 #include "kernel/ipc.h"
 #include "kernel/log.h"
 #include "kernel/mem/frame.h"
@@ -199,6 +200,9 @@ struct process *process_spawn(const struct spawn_spec *s, int *err)
 	p->kmem = k;
 	size_t len = strnlen(s->name, PROCESS_NAME_MAX - 1);
 	memcpy(p->name, s->name, len);
+	boot_package_fingerprint(p->principal.key);
+	memcpy(p->principal.digest, s->digest, sizeof p->principal.digest);
+	memcpy(p->principal.name, s->name, len < sizeof p->principal.name ? len : sizeof p->principal.name - 1);
 	cap_table_init(&p->caps, p->slots, PROCESS_CAP_SLOTS);
 
 	uint64_t tp;

@@ -69,6 +69,7 @@ struct process {
 	struct kobject obj;         /* as a ProcessHandle */
 	uint32_t pid;
 	char name[PROCESS_NAME_MAX];
+	struct capos_principal principal; /* what it runs (include/capos/ring.h), set at spawn */
 	enum process_state state;
 	bool doomed;                /* its last handle went: killed at the next safe point */
 	int64_t exit_code;
@@ -93,6 +94,7 @@ struct spawn_spec {
 	const char *name;
 	const void *elf;                  /* the binary's bytes */
 	const struct elf_image *img;      /* parsed */
+	const uint8_t *digest;            /* BLAKE3 of the verified binary (its principal's digest) */
 	const struct process_grant *grants;
 	uint32_t ngrants;
 	const char *args;                 /* argc NUL-terminated strings, args_len bytes */

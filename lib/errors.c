@@ -28,6 +28,7 @@ static const char *const names[] = {
 	NAME(CAPOS_E_RESERVED_CAP),
 	NAME(CAPOS_E_DISCONNECTED),
 	NAME(CAPOS_E_QUEUE_FULL),
+	NAME(CAPOS_E_BAD_SIGNATURE),
 };
 
 const char *capos_strerror(int err)

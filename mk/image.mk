@@ -13,16 +13,19 @@ ISO_STAMP   := $(BUILD)/iso-cmdline.stamp
 # The package holds the binaries without their debug information (the
 # boot package lives in RAM; build/user-*/bin keeps the full ones for gdb
 # and addr2line). A file that is not an ELF object is copied as it is.
+# Every file is signed (mk/sign.mk: an ARCSIG trailer), and mkmanifest fills
+# in the binaries' digests and signs manifest.bin.
 PKG_DIR   := $(UBUILD)/pkg
 PKG_FILES := $(patsubst $(UBUILD)/bin/%,$(PKG_DIR)/%,$(USER_PKG_FILES))
 
-$(PKG_DIR)/%: $(UBUILD)/bin/%
+$(PKG_DIR)/%: $(UBUILD)/bin/% $(SIGN) $(SIGNING_HEADER)
 	@mkdir -p $(@D)
-	@strip --strip-debug -o $@ $< 2>/dev/null || cp $< $@
+	@strip --strip-debug -o $@.tmp $< 2>/dev/null || cp $< $@.tmp
+	@$(SIGN) --key $(SIGNING_KEY) $@.tmp && mv $@.tmp $@
 
-$(BOOTPKG): $(SYSTEM_MANIFEST) schema/capos.capnp $(PKG_FILES) $(MKMANIFEST)
-	@echo "  PACK    $@ ($(SYSTEM_MANIFEST))"
-	@$(MKMANIFEST) -o $@ -I schema $(SYSTEM_MANIFEST) $(PKG_DIR)
+$(BOOTPKG): $(SYSTEM_MANIFEST) schema/capos.capnp $(PKG_FILES) $(MKMANIFEST) $(SIGNING_HEADER)
+	@echo "  PACK    $@ ($(SYSTEM_MANIFEST), signed)"
+	@$(MKMANIFEST) -o $@ -I schema --key $(SIGNING_KEY) $(SYSTEM_MANIFEST) $(PKG_DIR)
 
 # tools/mkiso OUT KERNEL CMDLINE MODULE...: one grub.cfg entry with the given
 # modules (the system tests build zero- and two-module variants).

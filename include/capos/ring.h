@@ -112,6 +112,15 @@ struct capos_transfer {
 };
 _Static_assert(sizeof(struct capos_transfer) == 72, "a transfer block is 72 bytes");
 
+/* Who runs a process: stamped by the kernel when the process is made, never
+ * chosen by the process (docs/signing.md). */
+struct capos_principal {
+	uint8_t key[8];      /* fingerprint of the key that signed its binary: BLAKE3(public key)[0, 8) */
+	uint8_t digest[32];  /* BLAKE3 of its binary (the part before the signature trailer) */
+	char name[24];       /* the name its spawner gave it (the manifest's service name), NUL-terminated */
+};
+_Static_assert(sizeof(struct capos_principal) == 64, "a principal is 64 bytes");
+
 struct capos_recv_header {
 	uint64_t badge;        /* the caller's capability's badge */
 	uint64_t interface_id; /* the interface called (the endpoint's) */
@@ -121,8 +130,9 @@ struct capos_recv_header {
 	uint32_t params_len;   /* bytes of params message after the header */
 	uint32_t caller_pid;   /* the caller's process id, stamped by the kernel */
 	struct capos_transfer caps; /* capabilities the caller sent */
+	struct capos_principal principal; /* the caller's, stamped by the kernel */
 };
-_Static_assert(sizeof(struct capos_recv_header) == 104, "a receive header is 104 bytes");
+_Static_assert(sizeof(struct capos_recv_header) == 168, "a receive header is 168 bytes");
 
 /* A completion. result >= 0: success (for CALL, the bytes of the results
  * message written to buf); result < 0: a CAPOS_E_* error. cap: a capability
@@ -180,6 +190,7 @@ enum capos_error {
 	CAPOS_E_RESERVED_CAP = -22, /* the capability is held by a pending move */
 	CAPOS_E_DISCONNECTED = -23, /* the server went away (or dropped the call) without answering */
 	CAPOS_E_QUEUE_FULL = -24, /* the endpoint's queue of waiting calls is full */
+	CAPOS_E_BAD_SIGNATURE = -25, /* the binary's signature is missing or does not verify */
 };
 
 #endif

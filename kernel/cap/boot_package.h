@@ -16,6 +16,10 @@ struct boot_file {
 	char name[TAR_NAME_MAX];
 	const void *data;
 	uint64_t size;
+	bool sig_checked;     /* sig_err, body_size and digest are valid */
+	int sig_err;          /* ARCSIG_OK or why the signature is refused (lib/crypto/arcsig.h) */
+	uint64_t body_size;   /* the signed part: size less the trailer */
+	uint8_t digest[32];   /* BLAKE3 of the signed part */
 	bool elf_parsed;      /* elf and elf_err are valid */
 	int elf_err;          /* ELF_OK or why the file is not an acceptable ELF */
 	struct elf_image elf; /* parsed on first use */
@@ -33,7 +37,16 @@ int boot_package_init(const void *archive, uint64_t len);
 /* The regular file called name, or NULL. */
 const struct boot_file *boot_package_find(const char *name);
 
-/* f parsed as a user ELF executable, once: ELF_OK with *img, or the error. */
+/* f's ARCSIG signature checked against the kernel's public key, once (the
+ * verdict is kept): ARCSIG_OK, ARCSIG_NO_SIGNATURE or ARCSIG_BAD_SIGNATURE.
+ * Nothing is allocated or mapped for the file before this says ARCSIG_OK. */
+int boot_package_verify(const struct boot_file *f);
+
+/* f (which boot_package_verify accepted) parsed as a user ELF executable,
+ * once, without its trailer: ELF_OK with *img, or the error. */
 int boot_package_elf(const struct boot_file *f, const struct elf_image **img);
+
+/* The signing key's fingerprint: BLAKE3(public key)[0, 8). */
+void boot_package_fingerprint(uint8_t fp[8]);
 
 #endif

@@ -2,8 +2,10 @@
  * granting them capabilities taken from the caller's own table — possibly
  * narrowed (fewer rights) or badged, never widened, and never re-badged
  * (badges are write-once). The child's kernel-memory quota is carved out of
- * the caller's. Each binary is parsed once (boot_package_elf) and the
- * parsed image backs every process made from it. */
+ * the caller's. Each binary's signature is checked (boot_package_verify)
+ * and it is parsed (boot_package_elf) once, on first use, before anything
+ * is allocated or mapped for it; the parsed image backs every process made
+ * from it, and the verified digest is each one's principal. */
 #include "capos/capos.capnp.h"
 #include "include/capos/capset.h"
 #include "include/capos/ring.h"
@@ -13,6 +15,7 @@
 #include "kernel/log.h"
 #include "kernel/mem/kheap.h"
 #include "kernel/process.h"
+#include "lib/crypto/arcsig.h"
 #include "lib/elf.h"
 #include "lib/mem.h"
 
@@ -107,6 +110,11 @@ static int decode(struct call *c, capos_ProcessSpawner_spawn_Params p, struct sp
 		return CAPOS_E_LIMIT_EXCEEDED;
 	if (!(rq->binary_file = boot_package_find(rq->binary)))
 		return CAPOS_E_NOT_FOUND;
+	int sig = boot_package_verify(rq->binary_file); /* before anything is allocated or mapped for it */
+	if (sig != ARCSIG_OK) {
+		kprintf("spawner: '%s' refused: %s; nothing of it allocated or mapped\n", rq->binary, arcsig_strerror(sig));
+		return CAPOS_E_BAD_SIGNATURE;
+	}
 	if (boot_package_elf(rq->binary_file, &rq->img) != ELF_OK)
 		return CAPOS_E_BAD_ELF;
 	int err = check_grants(c->caller, grants, rq->grants, rq->ngrants);
@@ -122,7 +130,7 @@ static int decode(struct call *c, capos_ProcessSpawner_spawn_Params p, struct sp
 static int spawn(struct call *c, const struct spawn_request *rq, capos_ProcessSpawner_spawn_Results_builder r)
 {
 	struct spawn_spec spec = {
-		.name = rq->name, .elf = rq->binary_file->data, .img = rq->img, .grants = rq->grants, .ngrants = rq->ngrants,
+		.name = rq->name, .elf = rq->binary_file->data, .img = rq->img, .digest = rq->binary_file->digest, .grants = rq->grants, .ngrants = rq->ngrants,
 		.args = rq->args, .args_len = rq->args_len, .argc = rq->argc,
 		.parent_kmem = c->caller->kmem, .kmem_limit = rq->kmem_limit,
 	};

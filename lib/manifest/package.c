@@ -1,5 +1,8 @@
 /* A manifest inside its boot package: the USTAR archive (lib/tar) holding
- * manifest.bin and the binaries, checked as a whole. */
+ * manifest.bin and the binaries, checked as a whole. Files that end in an
+ * ARCSIG trailer are read without it (this checks structure, not
+ * signatures: the kernel and init check those). */
+#include "lib/crypto/arcsig.h"
 #include "lib/manifest/internal.h"
 #include "lib/mem.h"
 #include "lib/tar.h"
@@ -17,8 +20,9 @@ static bool package_file(void *ctx, const char *path, const void **data, size_t 
 
 	if (tar_find(pk->archive, pk->len, path, &ent) != TAR_OK)
 		return false;
+	size_t body;
 	*data = ent.data;
-	*len = (size_t)ent.size;
+	*len = arcsig_split(ent.data, (size_t)ent.size, &body) == ARCSIG_OK ? body : (size_t)ent.size;
 	return true;
 }
 
@@ -39,5 +43,8 @@ enum manifest_err manifest_load_package(const void *archive, size_t len, const s
 		return manifest_err_set(e, MANIFEST_ERR_NO_MANIFEST);
 	c.file = package_file;
 	c.file_ctx = &pk;
-	return manifest_load(ent.data, (size_t)ent.size, &c, plan, e);
+	size_t mlen = (size_t)ent.size; /* a signed manifest: the message before its trailer */
+	if (arcsig_split(ent.data, mlen, &mlen) != ARCSIG_OK)
+		mlen = (size_t)ent.size;
+	return manifest_load(ent.data, mlen, &c, plan, e);
 }

@@ -1,8 +1,12 @@
 /* log: the log service. Serves Log on its export "log": each line written
- * is labelled "[name]" with the name the caller's badge stands for — from
- * this service's arguments "BADGE=NAME", written in the manifest beside
- * the badges of the grants — never from the message; forwarded to the
- * console and kept, the last LOG_LINES of them, for `recent`. */
+ * is labelled with the caller's principal, which the kernel stamps on every
+ * call (include/capos/ring.h): "[name digest]", its service name and the
+ * first 4 bytes of its binary's BLAKE3 in hex — never anything from the
+ * message. When the name the caller's badge stands for (this service's
+ * arguments "BADGE=NAME", written in the manifest beside the badges of the
+ * grants) is not the principal's name, both show: "[badge-name: name
+ * digest]". Lines are forwarded to the console and kept, the last
+ * LOG_LINES of them, for `recent`. */
 #include "lib/fmt.h"
 #include "lib/mem.h"
 #include "rt/capos.h"
@@ -36,9 +40,16 @@ static int log_write(void *self, struct capnp_call *call, capos_Log_write_Params
 	if (!t.str || t.len > 200)
 		return CAPOS_E_BAD_ARGUMENT;
 	const char *name = badge_name(h->badge);
+	const struct capos_principal *pr = &h->principal;
+	char who[64];
+	int w = 0;
+	if (!name)
+		w = fmt_snprintf(who, sizeof who, "badge %llu: ", (unsigned long long)h->badge);
+	else if (strncmp(name, pr->name, sizeof pr->name))
+		w = fmt_snprintf(who, sizeof who, "%s: ", name);
 	char *line = lines[next_line];
-	int n = name ? fmt_snprintf(line, LINE_MAX, "[%s] ", name)
-	             : fmt_snprintf(line, LINE_MAX, "[badge %llu] ", (unsigned long long)h->badge);
+	int n = fmt_snprintf(line, LINE_MAX, "[%.*s%.*s %02x%02x%02x%02x] ", w, who, (int)sizeof pr->name, pr->name,
+	                     pr->digest[0], pr->digest[1], pr->digest[2], pr->digest[3]);
 	for (uint32_t i = 0; i < t.len; i++)
 		line[n + i] = t.str[i] == '\n' || t.str[i] == '\r' ? ' ' : t.str[i];
 	line[n + t.len] = 0;

@@ -14,11 +14,11 @@ static void test_every_code_named(void **state)
 	(void)state;
 	assert_string_equal(capos_strerror(CAPOS_OK), "CAPOS_OK");
 	assert_string_equal(capos_strerror(CAPOS_E_TOO_BIG), "CAPOS_E_TOO_BIG");
-	assert_string_equal(capos_strerror(CAPOS_E_QUEUE_FULL), "CAPOS_E_QUEUE_FULL");
-	for (int e = CAPOS_OK; e >= CAPOS_E_QUEUE_FULL; e--) {
+	assert_string_equal(capos_strerror(CAPOS_E_BAD_SIGNATURE), "CAPOS_E_BAD_SIGNATURE");
+	for (int e = CAPOS_OK; e >= CAPOS_E_BAD_SIGNATURE; e--) {
 		const char *name = capos_strerror(e);
 		assert_int_equal(strncmp(name, "CAPOS_", 6), 0);
-		for (int f = e - 1; f >= CAPOS_E_QUEUE_FULL; f--)
+		for (int f = e - 1; f >= CAPOS_E_BAD_SIGNATURE; f--)
 			assert_string_not_equal(name, capos_strerror(f));
 	}
 }
@@ -27,7 +27,7 @@ static void test_unknown_codes(void **state)
 {
 	(void)state;
 	assert_string_equal(capos_strerror(1), "unknown error");
-	assert_string_equal(capos_strerror(CAPOS_E_QUEUE_FULL - 1), "unknown error");
+	assert_string_equal(capos_strerror(CAPOS_E_BAD_SIGNATURE - 1), "unknown error");
 	assert_string_equal(capos_strerror(-100000), "unknown error");
 	assert_string_equal(capos_strerror(INT32_MIN), "unknown error");
 }
