@@ -87,7 +87,8 @@ int main(void)
 	CHECK(r == CAPOS_E_TOO_BIG, "manifest.bin does not fit 64 bytes: TOO_BIG (%d)", r);
 	uint64_t msize = 0;
 	r = stat_file("manifest.bin", &msize);
-	uint64_t *buf = malloc(msize + 64);
+	static uint64_t mbuf[64 * 1024 / 8]; /* not the heap: this demo holds no "vm" to grow it */
+	uint64_t *buf = msize + 64 <= sizeof mbuf ? mbuf : 0;
 	struct capnp_client cl;
 	capnp_client_init(&cl, buf, (uint32_t)(msize + 64));
 	capos_BootPackage_manifest_Results res;
