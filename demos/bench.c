@@ -307,6 +307,13 @@ static void notify_pingpong(capos_ProcessSpawner spawner, int n)
 	rt_release(ready.id);
 }
 
+/* True if the argument ends in "/ipc". */
+static bool strstr_ipc(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= 4 && !strcmp(s + n - 4, "/ipc");
+}
+
 /* Parses "SAMPLES[/SPAWNS]". */
 static void parse_counts(const char *s)
 {
@@ -415,6 +422,12 @@ int main(void)
 		printf("bench: kernel memory charged to a process at start: %llu bytes\n",
 		       (unsigned long long)capos_FrameAllocator_stats_Results_get_kernelMemoryUsed(st));
 	bench_calibrate(samples, nsamples);
+	if (rt_argc() && strstr_ipc(rt_arg(0))) { /* "SAMPLES/SPAWNS/ipc": the IPC figures only (bench/run
+	                                            * boots with ipcfast=0 for the general path's) */
+		ipc_bench(spawner, null.id);
+		printf("bench: done\n");
+		return 0;
+	}
 	for (int i = -warmup; i < nsamples; i++) {
 		uint64_t t0 = tsc();
 		sys_cap_enter(0, 0);

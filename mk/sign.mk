@@ -31,7 +31,8 @@ $(SIGNING_HEADER): $(SIGNING_KEY) $(SIGN) signing-key-check
 
 # What includes the header (the .d files know it once built; the first
 # build needs it said).
-$(KBUILD)/kernel/cap/boot_package.c.o $(KBUILD)/kernel/main.c.o $(UBUILD)/init/init.c.o $(UBUILD)/demos/principal.c.o: $(SIGNING_HEADER)
+$(KBUILD)/kernel/cap/boot_package.c.o $(KBUILD)/kernel/main.c.o $(UBUILD)/init/init.c.o $(UBUILD)/demos/principal.c.o \
+  $(UBUILD)/services/wasm/wasm.c.o: $(SIGNING_HEADER)
 
 export SIGN SIGNING_KEY
 ALL_EXTRA += $(SIGN)
