@@ -37,7 +37,6 @@ struct svc svcs[MANIFEST_SERVICES_MAX];
 
 #define USER_LOW 0x10000ull
 #define USER_HIGH 0x0000800000000000ull
-#define READ_CHUNK (60u * 1024)
 
 static capos_BootPackage bootpkg;
 
@@ -70,34 +69,17 @@ static bool package_file(void *ctx, const char *path, const void **data, size_t 
 	(void)ctx;
 	static uint8_t *file;
 	static size_t file_cap;
-	RT_CLIENT(st, 256);
-	capos_BootPackage_stat_Params_set_name(capos_BootPackage_stat_begin(&st), path, strlen(path));
-	capos_BootPackage_stat_Results sres;
-	if (capos_BootPackage_stat_call(bootpkg, &st, &sres) < 0)
+	uint64_t size;
+	if (rt_bootpkg_size(bootpkg, path, &size) < 0)
 		return false;
-	uint64_t size = capos_BootPackage_stat_Results_get_size(sres);
 	if (size > file_cap) {
 		free(file);
 		file_cap = size;
 		if (!(file = malloc(file_cap)))
 			return file_cap = 0, false;
 	}
-	static uint64_t chunk[(READ_CHUNK + 512) / 8];
-	for (uint64_t off = 0; off < size; off += READ_CHUNK) {
-		struct capnp_client cl;
-		capnp_client_init(&cl, chunk, sizeof chunk);
-		capos_BootPackage_read_Params_builder p = capos_BootPackage_read_begin(&cl);
-		capos_BootPackage_read_Params_set_name(p, path, strlen(path));
-		capos_BootPackage_read_Params_set_offset(p, off);
-		capos_BootPackage_read_Params_set_length(p, READ_CHUNK);
-		capos_BootPackage_read_Results rres;
-		if (capos_BootPackage_read_call(bootpkg, &cl, &rres) < 0)
-			return false;
-		struct capnp_data d = capos_BootPackage_read_Results_get_data(rres);
-		if (d.len > size - off)
-			return false;
-		memcpy(file + off, d.ptr, d.len);
-	}
+	if (rt_bootpkg_read(bootpkg, path, file, size) < 0)
+		return false;
 	size_t body = (size_t)size;
 	bool has_trailer = arcsig_split(file, (size_t)size, &body) == ARCSIG_OK;
 	if (nseen < MANIFEST_BINARIES_MAX) {

@@ -151,6 +151,12 @@ typedef int (*rt_handler)(void *ctx, const struct capos_recv_header *h, struct c
  * Returns CAPOS_OK after max_calls, or the RECV's error. */
 int rt_serve(uint32_t serve, rt_handler handle, void *ctx, uint32_t max_calls);
 
+/* ------------------------------------------------------------ the boot package */
+/* The size of file path (CAPOS_OK, or BootPackage.stat's error). */
+int rt_bootpkg_size(capos_BootPackage pkg, const char *path, uint64_t *size);
+/* Reads all size bytes of path (rt_bootpkg_size) into buf. */
+int rt_bootpkg_read(capos_BootPackage pkg, const char *path, void *buf, uint64_t size);
+
 /* ------------------------------------------------------------ heap, output */
 void *malloc(size_t size);
 void free(void *p);

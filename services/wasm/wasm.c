@@ -32,7 +32,6 @@
 #define STACK_SLOTS (1u << 16)
 #define STACK_FRAMES 2000u
 #define FUEL 50000000ll
-#define READ_CHUNK (60u * 1024)
 #define MAX_ARGS 16
 
 static uint8_t arena_buf[ARENA_BYTES] __attribute__((aligned(64)));
@@ -324,31 +323,14 @@ static bool resolve(void *ctx, const struct wasm_import *imp, struct wasm_extern
 /* The whole file path of the boot package into file_buf. */
 static int package_file(const char *path, size_t *len)
 {
-	RT_CLIENT(st, 256);
-	capos_BootPackage_stat_Params_set_name(capos_BootPackage_stat_begin(&st), path, strlen(path));
-	capos_BootPackage_stat_Results sres;
-	int r = capos_BootPackage_stat_call(bootpkg, &st, &sres);
+	uint64_t size;
+	int r = rt_bootpkg_size(bootpkg, path, &size);
 	if (r < 0)
 		return r;
-	uint64_t size = capos_BootPackage_stat_Results_get_size(sres);
 	if (size > FILE_MAX)
 		return CAPOS_E_NO_MEMORY;
-	static uint64_t chunk[(READ_CHUNK + 512) / 8];
-	for (uint64_t off = 0; off < size; off += READ_CHUNK) {
-		struct capnp_client cl;
-		capnp_client_init(&cl, chunk, sizeof chunk);
-		capos_BootPackage_read_Params_builder p = capos_BootPackage_read_begin(&cl);
-		capos_BootPackage_read_Params_set_name(p, path, strlen(path));
-		capos_BootPackage_read_Params_set_offset(p, off);
-		capos_BootPackage_read_Params_set_length(p, READ_CHUNK);
-		capos_BootPackage_read_Results rres;
-		if ((r = capos_BootPackage_read_call(bootpkg, &cl, &rres)) < 0)
-			return r;
-		struct capnp_data d = capos_BootPackage_read_Results_get_data(rres);
-		if (d.len > size - off)
-			return CAPOS_E_BAD_ARGUMENT;
-		memcpy(file_buf + off, d.ptr, d.len);
-	}
+	if ((r = rt_bootpkg_read(bootpkg, path, file_buf, size)) < 0)
+		return r;
 	*len = size;
 	return CAPOS_OK;
 }
