@@ -315,6 +315,40 @@ interface Log {
   # The last count lines (at most 64), oldest first, as written to the console.
 }
 
+interface ByteInput {
+  # Bytes arriving on a device, in order (the serial service's receive
+  # buffer): the shell's keyboard.
+  const rightRead :UInt32 = 1;
+
+  read @0 (max :UInt32) -> (data :Data) $needs(.ByteInput.rightRead);
+  # Waits until at least one byte is there; returns 1..max of them (max
+  # 1..4096, else BAD_ARGUMENT). Bytes are taken by one reader: two reads
+  # waiting at once are answered in the order they arrived.
+}
+
+interface BlockDevice {
+  # A disk of capacity blocks of blockSize bytes (services/virtio-blk).
+  # Requests outside the disk, of zero blocks or of more than maxBlocks are
+  # refused (BAD_ARGUMENT) before they reach the device; a read-only disk
+  # (or a facet without rightWrite) refuses writes (PERMISSION_DENIED).
+  const rightRead :UInt32 = 1;
+  const rightWrite :UInt32 = 2;
+
+  info @0 () -> (capacity :UInt64, blockSize :UInt32, readOnly :Bool, maxBlocks :UInt32) $needs(0);
+  read @1 (block :UInt64, count :UInt32) -> (data :Data) $needs(.BlockDevice.rightRead);
+  # Inline: at most 8 blocks (4 KiB of 512-byte blocks).
+  write @2 (block :UInt64, data :Data) -> () $needs(.BlockDevice.rightWrite);
+  # Inline: data is a whole number of blocks, at most 8.
+  flush @3 () -> () $needs(.BlockDevice.rightWrite);
+  attach @4 (buffer :MemoryObject) -> () $needs(.BlockDevice.rightRead);
+  # Shares a buffer with the driver for zero-copy transfers: the device
+  # reads and writes its pages directly (needs the object's rightPhysical
+  # and rightWrite). Replaces an earlier buffer; one per client capability.
+  readShared @5 (block :UInt64, count :UInt32, offset :UInt64) -> () $needs(.BlockDevice.rightRead);
+  # Reads count blocks into the attached buffer at offset (in bounds).
+  writeShared @6 (block :UInt64, count :UInt32, offset :UInt64) -> () $needs(.BlockDevice.rightWrite);
+}
+
 # ---------------------------------------------------------------- boot manifest
 
 struct SystemManifest {
@@ -405,4 +439,14 @@ struct CapGrant {
                                     # client); kernel capabilities take none
   rights @6 :UInt32 = 0xffffffff;   # narrowed rights: a subset of the interface's
                                     # (rightsAll: all of them)
+  # Hardware narrowing: a driver is granted exactly the device it drives,
+  # never the root objects (docs/hardware.md). Each applies to one kernel
+  # source only, and the grant's interfaceId is what is granted.
+  portBase @7 :UInt16;              # kernel ioPorts: the IoPort restricted to
+  portCount @8 :UInt16;             # [portBase, portBase + portCount); 0: the whole root
+  irq @9 :UInt8 = 0xff;             # kernel irqControl: the IrqLine of this ISA IRQ
+                                    # instead (interfaceId IrqLine); 0xff: IrqControl
+  pciVendorId @10 :UInt16;          # kernel pciBus: the PciDevice vendor:device, the
+  pciDeviceId @11 :UInt16;          # pciInstance-th of them (interfaceId PciDevice);
+  pciInstance @12 :UInt32;          # vendor 0: the PciBus itself
 }
