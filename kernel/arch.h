@@ -87,6 +87,9 @@ _Noreturn void arch_switch_first(struct arch_thread *to, uint64_t to_root);
  * On real hardware it just halts. */
 _Noreturn void arch_halt(uint32_t code);
 
+/* Resets the machine (under QEMU with -no-reboot, QEMU exits). */
+_Noreturn void arch_reboot(void);
+
 /* Fault injection for the kernel self-tests (kernel/ktest.c): an invalid
  * instruction; an instruction fault with an unusable stack pointer (a
  * double fault); fn called on the stack whose top is given. */

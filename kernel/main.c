@@ -156,6 +156,8 @@ static void start_init(struct boot_options *o)
 		{ "ioports", io_port_root(), capos_IoPort_ID, capos_IoPort_RIGHTS, 0 },
 		{ "irq", irq_control_object(), capos_IrqControl_ID, capos_IrqControl_RIGHTS, 0 },
 		{ "pci", pci_bus_object(), capos_PciBus_ID, capos_PciBus_RIGHTS, 0 },
+		{ "sysmon", system_monitor_object(), capos_SystemMonitor_ID, capos_SystemMonitor_RIGHTS, 0 },
+		{ "power", power_object(), capos_Power_ID, capos_Power_RIGHTS, 0 },
 	};
 	/* init's kernel-memory quota: all free memory but a reserve for what
 	 * the kernel's own allocations round up beyond what they charge. */

@@ -29,6 +29,7 @@ struct process *process_current(void)
 
 uint64_t process_root(const struct process *p) { return p->as.root; }
 uint32_t process_live_count(void) { return live_count; }
+struct process *process_live_first(void) { return all_processes; }
 
 bool process_init_exited(int64_t *code)
 {

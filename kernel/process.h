@@ -121,6 +121,9 @@ _Noreturn void process_fault_exit(void);
 struct process *process_current(void);
 uint64_t process_root(const struct process *p);
 uint32_t process_live_count(void);
+/* The newest live process; the others follow through all_next (read-only:
+ * for SystemMonitor, which runs with interrupts off like all kernel code). */
+struct process *process_live_first(void);
 
 /* Registers waiter's wait for the exit of p, which is alive. Returns
  * CALL_PENDING, or CAPOS_E_LIMIT_EXCEEDED / NO_MEMORY when the waiter's

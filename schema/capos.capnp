@@ -156,6 +156,50 @@ interface MemoryObject {
   # memory (FrameAllocator.allocObject with contiguous, or a device BAR).
 }
 
+struct ProcessInfo {
+  # One process as SystemMonitor.processes sees it.
+  pid @0 :UInt32;
+  name @1 :Text;                    # the name its spawner gave it
+  state @2 :UInt8;                  # 0: running, 1: exited (its struct kept by a handle), 2: being killed
+  digest @3 :Data;                  # its principal: the first 8 bytes of its binary's BLAKE3
+  key @4 :Data;                     # ... and the fingerprint of the key that signed it (8 bytes)
+  frames @5 :UInt64;                # frames its address space owns (pages and page tables)
+  grantedFrames @6 :UInt64;         # frames FrameAllocator granted it
+  kernelMemoryUsed @7 :UInt64;      # its kernel-memory account
+  kernelMemoryLimit @8 :UInt64;
+  exitCode @9 :Int64;               # when exited
+}
+
+interface SystemMonitor {
+  # A read-only view of the whole system: what `ps`, `uptime` and `mem`
+  # show (kernel/cap/system_monitor.c). It changes nothing.
+  const rightRead :UInt32 = 1;
+
+  processes @0 () -> (processes :List(ProcessInfo)) $needs(.SystemMonitor.rightRead);
+  # Every process the kernel knows, newest first (at most 256); a results
+  # buffer too small for them fails TOO_BIG.
+  uptime @1 () -> (ticks :UInt64, hz :UInt32, ms :UInt64) $needs(.SystemMonitor.rightRead);
+  # Timer ticks since boot, their rate and the same in milliseconds.
+  frames @2 () -> (totalFrames :UInt64, freeFrames :UInt64, heapFrames :UInt64, processes :UInt32,
+                   kernelMemoryUsed :UInt64, kernelMemoryLimit :UInt64) $needs(.SystemMonitor.rightRead);
+  # The frame ledger: usable and free 4 KiB frames, the kernel heap's, live
+  # processes, and the root kernel-memory account (init's quota is carved
+  # from it).
+}
+
+interface Power {
+  # Halting and rebooting the machine (kernel/cap/power.c). Neither returns
+  # to the caller.
+  const rightHalt :UInt32 = 1;
+  const rightReboot :UInt32 = 2;
+
+  halt @0 () -> () $needs(.Power.rightHalt);
+  # Powers off through the kernel's clean exit (under QEMU the exit device:
+  # a pass).
+  reboot @1 () -> () $needs(.Power.rightReboot);
+  # Resets through the keyboard controller, else a triple fault.
+}
+
 # ---------------------------------------------------------------- hardware (docs/hardware.md)
 
 interface IoPort {
@@ -315,6 +359,23 @@ interface Log {
   # The last count lines (at most 64), oldest first, as written to the console.
 }
 
+interface ServiceMonitor {
+  # init's view of the services it supervises (init/monitor.c), served by
+  # init itself and granted through the manifest (KernelCap initServices).
+  const rightRead :UInt32 = 1;
+
+  list @0 () -> (services :List(ServiceInfo)) $needs(.ServiceMonitor.rightRead);
+}
+
+struct ServiceInfo {
+  name @0 :Text;
+  state @1 :Text;                   # idle, waiting, running, backoff, done, skipped
+  pid @2 :UInt32;                   # the last one it ran as (0: never started)
+  restarts @3 :UInt32;
+  exitCode @4 :Int64;               # when done
+  passed @5 :Bool;                  # when done: a job that exited 0, or a server not given up on
+}
+
 interface ByteInput {
   # Bytes arriving on a device, in order (the serial service's receive
   # buffer): the shell's keyboard.
@@ -386,6 +447,12 @@ enum KernelCap {
   ioPorts @8;                       # IoPort: every port init may hand out
   irqControl @9;                    # IrqControl: interrupt lines
   pciBus @10;                       # PciBus: PCI functions
+  kernelLog @11;                    # reserved for the kernel log (another issue): not
+                                    # grantable until it lands
+  systemMonitor @12;                # SystemMonitor: read-only processes, uptime, frames
+  power @13;                        # Power: halt and reboot
+  initServices @14;                 # ServiceMonitor: init's own view of the services
+                                    # (served by init, not the kernel)
 }
 
 struct Service {

@@ -128,5 +128,7 @@ struct kobject *virtual_memory_object(void);
 struct kobject *io_port_root(void);
 struct kobject *irq_control_object(void);
 struct kobject *pci_bus_object(void);
+struct kobject *system_monitor_object(void);
+struct kobject *power_object(void);
 
 #endif

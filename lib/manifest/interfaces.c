@@ -21,6 +21,9 @@ static const struct kernel_cap kernel_caps[] = {
 	[capos_KernelCap_ioPorts] = { "ioPorts", capos_IoPort_ID },
 	[capos_KernelCap_irqControl] = { "irqControl", capos_IrqControl_ID },
 	[capos_KernelCap_pciBus] = { "pciBus", capos_PciBus_ID },
+	[capos_KernelCap_systemMonitor] = { "systemMonitor", capos_SystemMonitor_ID },
+	[capos_KernelCap_power] = { "power", capos_Power_ID },
+	[capos_KernelCap_initServices] = { "initServices", capos_ServiceMonitor_ID },
 };
 
 #define NKERNEL_CAPS (sizeof kernel_caps / sizeof kernel_caps[0])

@@ -69,6 +69,26 @@ _Noreturn void arch_halt(uint32_t code)
 		__asm__ volatile("hlt");
 }
 
+/* The keyboard controller's reset line (port 0x64, command 0xFE) after
+ * its input buffer drains; if the machine is still here, a triple fault:
+ * an empty IDT and an exception. */
+_Noreturn void arch_reboot(void)
+{
+	irq_disable();
+	for (int i = 0; i < 0x10000 && (inb(0x64) & 2); i++)
+		;
+	outb(0x64, 0xFE);
+	for (volatile int i = 0; i < 1000000; i++)
+		;
+	static const struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} no_idt = { 0, 0 };
+	__asm__ volatile("lidt %0; int3" : : "m"(no_idt) : "memory");
+	for (;;)
+		__asm__ volatile("hlt");
+}
+
 void arch_invalid_opcode(void) { __asm__ volatile("ud2"); }
 
 void arch_fault_on_bad_stack(void) { __asm__ volatile("movq $0xdead0000, %rsp\n\tud2"); }
