@@ -22,6 +22,7 @@ const manifest :C.SystemManifest = (
     (name = "bench", path = "bench"),
     (name = "boot-package", path = "boot-package"),
     (name = "capset-bootstrap", path = "capset-bootstrap"),
+    (name = "cap-probe", path = "cap-probe"),
     (name = "chaos", path = "chaos"),
     (name = "completions", path = "completions"),
     (name = "console-paths", path = "console-paths"),
@@ -73,6 +74,7 @@ const manifest :C.SystemManifest = (
     (name = "virtual-memory", path = "virtual-memory"),
     (name = "vm-child", path = "vm-child"),
     (name = "wasm", path = "wasm"),
+    (name = "shell", path = "shell"),
     # WebAssembly modules the wasm service loads (files of the package, not ELF).
     (name = "hello.wasm", path = "hello.wasm"),
     (name = "wasi-hello.wasm", path = "wasi-hello.wasm"),
@@ -85,7 +87,7 @@ const manifest :C.SystemManifest = (
     (name = "log", binary = "log", restart = always, kernelMemory = 1048576,
      caps = [(name = "console", kernel = console)],
      exports = [(name = "log", interfaceId = 0x997b1aa92618a5d6)],     # Log
-     args = ["8=echo", "9=echo-client"]),
+     args = ["8=echo", "9=echo-client", "10=shell"]),
     # Two services talking only through an endpoint the manifest grants.
     (name = "echo", binary = "echo", restart = onFailure, kernelMemory = 1048576,
      caps = [(name = "log", serviceExport = (service = "log", export = "log"), badge = 8, rights = 1)],
@@ -171,6 +173,25 @@ const manifest :C.SystemManifest = (
     (name = "notification", binary = "notification",
      caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator), (name = "factory", kernel = objectFactory)],
      after = ["shared-memory"]),
+
+    # The shell (services/shell, docs/shell.md): exactly these capabilities.
+    # In the default graph it runs last and checks itself (--self-check);
+    # make run from a terminal boots init=shell:interactive instead.
+    (name = "shell", binary = "shell", args = ["--self-check"], after = ["notification"],
+     kernelMemory = 50331648,
+     caps = [(name = "console", kernel = console),
+             (name = "log", serviceExport = (service = "log", export = "log"), badge = 10, rights = 2),  # Log.rightRead
+             (name = "bootpkg", kernel = bootPackage),
+             (name = "sysmon", kernel = systemMonitor),
+             (name = "services", kernel = initServices),
+             (name = "power", kernel = power),
+             (name = "pci", kernel = pciBus, rights = 1),                                        # PciBus.rightList
+             (name = "spawner", kernel = processSpawner),
+             # What `run --grant` may pass on, and bench's and wasm's needs.
+             (name = "null", kernel = nullCap),
+             (name = "frames", kernel = frameAllocator),
+             (name = "vm", kernel = virtualMemory),
+             (name = "factory", kernel = objectFactory)]),
 
     # Started only when named on the command line (init=NAME[:ARG]).
     (name = "deep-params", binary = "deep-params", autostart = false,

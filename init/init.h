@@ -42,4 +42,11 @@ extern struct svc svcs[MANIFEST_SERVICES_MAX];
  * service never started). */
 uint32_t services_run(void);
 
+/* init's ServiceMonitor (init/monitor.c): makes the endpoint and posts its
+ * first RECV; a client for a grant (rightRead); answers a call that has
+ * arrived and posts the next RECV (true if one was handled). */
+int monitor_start(void);
+int monitor_client(uint32_t *client);
+bool monitor_poll(void);
+
 #endif

@@ -112,7 +112,12 @@ static int build_grants(uint32_t s, struct rt_grant *g, uint32_t *n, uint32_t *m
 	for (uint32_t i = 0; i < m->ngrants; i++) {
 		const struct manifest_grant *mg = &m->grants[i];
 		uint32_t cap;
-		if (mg->source == MANIFEST_SOURCE_KERNEL) {
+		if (mg->source == MANIFEST_SOURCE_KERNEL && mg->kernel == capos_KernelCap_initServices) {
+			int r = monitor_client(&cap); /* init's own ServiceMonitor */
+			if (r)
+				return r;
+			minted[(*nminted)++] = cap;
+		} else if (mg->source == MANIFEST_SOURCE_KERNEL) {
 			cap = rt_capset_find(kernel_cap_names[mg->kernel], mg->interface_id);
 		} else {
 			int r = rt_endpoint_mint(svcs[mg->service].serve[mg->export_index], mg->badge, mg->rights, &cap);
@@ -274,7 +279,8 @@ static bool handle_exits(void)
  * happened. */
 static void wait_and_handle(void)
 {
-	if (handle_exits())
+	bool served = monitor_poll(); /* both, whatever the first finds */
+	if (handle_exits() || served)
 		return;
 	uint32_t soonest = UINT32_MAX;
 	for (uint32_t s = 0; s < plan.nservices; s++)
@@ -282,7 +288,8 @@ static void wait_and_handle(void)
 			soonest = svcs[s].backoff_ms - svcs[s].waited_ms;
 	uint64_t timeout = soonest == UINT32_MAX ? CAPOS_TIMEOUT_NEVER : (uint64_t)soonest * 1000000;
 	sys_cap_enter(1, timeout);
-	bool any = handle_exits();
+	served = monitor_poll();
+	bool any = handle_exits() || served;
 	/* Time passed only when nothing woke us: a back-off is never cut short. */
 	for (uint32_t s = 0; !any && s < plan.nservices; s++) {
 		if (svcs[s].state != SVC_BACKOFF)
@@ -305,6 +312,9 @@ uint32_t services_run(void)
 	select_providers();
 	if (!create_exports())
 		return 1;
+	int r = monitor_start();
+	if (r)
+		printf("init: no ServiceMonitor (%s); services runs without it\n", capos_strerror(r));
 	bool announced = false;
 	for (;;) {
 		/* Servers first, so "all services up" is said before any job runs

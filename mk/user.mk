@@ -24,7 +24,7 @@ RT_OBJS      := $(patsubst %,$(UBUILD)/%.o,$(RT_SRCS) $(USER_LIB_SRCS))
 # archive after RT_OBJS: a program gets only the objects it calls (init
 # validates the boot manifest in ring 3; the wasm service runs lib/wasm), and
 # the others do not grow.
-USER_CRYPTO_OBJS := $(patsubst %,$(UBUILD)/%.o,rt/bootpkg.c lib/tar.c lib/elf.c \
+USER_CRYPTO_OBJS := $(patsubst %,$(UBUILD)/%.o,rt/bootpkg.c lib/tar.c lib/elf.c lib/lineedit.c \
                     $(filter lib/crypto/% lib/manifest/% lib/wasm/%,$(LIB_SRCS)))
 USER_WASM_OBJS   := $(filter $(UBUILD)/lib/wasm/%,$(USER_CRYPTO_OBJS))
 # lib/wasm's float operators (sqrt) without errno: inline SSE, no libm call.
@@ -35,11 +35,12 @@ $(USER_CRYPTO_LIB): $(USER_CRYPTO_OBJS)
 	@rm -f $@
 	@ar rcs $@ $^
 
-# Programs: init (init/*.c), demos/<name>.c and services/<name>/<name>.c,
-# one binary each.
+# Programs: init (init/*.c), demos/<name>.c and services/<name>/*.c,
+# one binary each (a service's binary is every .c of its directory).
 DEMO_SRCS    := $(sort $(wildcard demos/*.c))
 SERVICE_SRCS := $(sort $(wildcard services/*/*.c))
-USER_PROGS   := init $(patsubst demos/%.c,%,$(DEMO_SRCS)) $(notdir $(patsubst %.c,%,$(SERVICE_SRCS)))
+SERVICE_NAMES := $(sort $(notdir $(patsubst %/,%,$(dir $(SERVICE_SRCS)))))
+USER_PROGS   := init $(patsubst demos/%.c,%,$(DEMO_SRCS)) $(SERVICE_NAMES)
 USER_BINS  := $(patsubst %,$(UBUILD)/bin/%,$(USER_PROGS))
 
 $(UBUILD)/%.c.o: %.c $(DEPS_STAMP) | $(BUILD)/gen/capos/capos.capnp.h
@@ -64,16 +65,16 @@ $(UBUILD)/bin/init: $(INIT_OBJS) $(RT_OBJS) $(USER_CRYPTO_LIB) $(USER_LDS)
 # entry point (demos/fpu.c) does that, then jumps to _start.
 $(UBUILD)/bin/fpu: UENTRY := -e fpu_entry
 
-# A service's binary: services/NAME/NAME.c (pattern rules replace only one
-# %, so each gets its rule here).
+# A service's binary: the objects of services/NAME/*.c (pattern rules
+# replace only one %, so each gets its rule here).
 define SERVICE_RULE
-$(UBUILD)/bin/$(1): $(UBUILD)/services/$(1)/$(1).c.o $(RT_OBJS) $(USER_CRYPTO_LIB) $(USER_LDS)
+$(UBUILD)/bin/$(1): $(patsubst %,$(UBUILD)/%.o,$(filter services/$(1)/%,$(SERVICE_SRCS))) $(RT_OBJS) $(USER_CRYPTO_LIB) $(USER_LDS)
 	@mkdir -p $$(@D)
 	@echo "  ULD     $$@"
 	@$(LD) -T $(USER_LDS) -nostdlib -static --no-pie -z max-page-size=0x1000 -z noexecstack \
-	    --build-id=none -o $$@ $$< $(RT_OBJS) $(USER_CRYPTO_LIB)
+	    --build-id=none -o $$@ $(patsubst %,$(UBUILD)/%.o,$(filter services/$(1)/%,$(SERVICE_SRCS))) $(RT_OBJS) $(USER_CRYPTO_LIB)
 endef
-$(foreach s,$(notdir $(patsubst %.c,%,$(SERVICE_SRCS))),$(eval $(call SERVICE_RULE,$(s))))
+$(foreach s,$(SERVICE_NAMES),$(eval $(call SERVICE_RULE,$(s))))
 
 $(UBUILD)/bin/%: $(UBUILD)/demos/%.c.o $(RT_OBJS) $(USER_CRYPTO_LIB) $(USER_LDS)
 	@mkdir -p $(@D)

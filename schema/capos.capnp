@@ -185,6 +185,17 @@ interface SystemMonitor {
   # The frame ledger: usable and free 4 KiB frames, the kernel heap's, live
   # processes, and the root kernel-memory account (init's quota is carved
   # from it).
+  capabilities @3 () -> (caps :List(CapInfo)) $needs(.SystemMonitor.rightRead);
+  # The caller's own capability table (at most 256 slots): nothing about
+  # any other process's.
+}
+
+struct CapInfo {
+  # One slot of the caller's capability table.
+  cap @0 :UInt32;                   # its CapId
+  interfaceId @1 :UInt64;
+  rights @2 :UInt32;
+  badge @3 :UInt64;
 }
 
 interface Power {

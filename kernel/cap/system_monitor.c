@@ -1,6 +1,6 @@
 /* SystemMonitor: a read-only view of the whole system — every live process
- * (pid, name, principal, memory), the uptime and the frame ledger — for the
- * shell's ps, uptime and mem. Every method only reads, so a results buffer
+ * (pid, name, principal, memory), the uptime, the frame ledger and the
+ * caller's own capability table — for the shell's ps, uptime, mem and caps. Every method only reads, so a results buffer
  * too small for the process list fails TOO_BIG having changed nothing. */
 #include "capos/capos.capnp.h"
 #include "include/capos/ring.h"
@@ -68,7 +68,30 @@ static int sm_frames(void *self, struct capnp_call *call, capos_SystemMonitor_fr
 	return CAPOS_OK;
 }
 
+static int sm_capabilities(void *self, struct capnp_call *call, capos_SystemMonitor_capabilities_Params params,
+                           capos_SystemMonitor_capabilities_Results_builder r)
+{
+	(void)self, (void)params;
+	const struct cap_table *t = &call_of(call)->caller->caps;
+	uint32_t n = 0, cursor = 0;
+	while (cap_table_next(t, &cursor) >= 0)
+		n++;
+	capos_CapInfo_list_builder list = capos_SystemMonitor_capabilities_Results_init_caps(r, n);
+	cursor = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		int index = cap_table_next(t, &cursor);
+		const struct cap_slot *s = &t->slots[index];
+		capos_CapInfo_builder b = capos_CapInfo_list_builder_get(list, i);
+		capos_CapInfo_set_cap(b, cap_table_id_at(t, (uint32_t)index));
+		capos_CapInfo_set_interfaceId(b, s->interface_id);
+		capos_CapInfo_set_rights(b, s->rights);
+		capos_CapInfo_set_badge(b, s->badge);
+	}
+	return CAPOS_OK;
+}
+
 static const struct capos_SystemMonitor_server server = {
+	.capabilities = sm_capabilities,
 	.processes = sm_processes,
 	.uptime = sm_uptime,
 	.frames = sm_frames,
