@@ -4,7 +4,7 @@
 DEB_PACKAGES := clang lld make qemu-system-x86 qemu-utils grub-common grub-pc-bin \
                 grub-efi-amd64-bin xorriso mtools ovmf capnproto libcapnp-dev \
                 libcmocka-dev libclang-rt-14-dev gdb b3sum libsodium-dev wabt \
-                gnuplot-nox cpio libc6-dev gcc wasi-libc libclang-rt-14-dev-wasm32
+                gnuplot-nox cpio libc6-dev gcc wasi-libc libclang-rt-14-dev-wasm32 python3-pexpect
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 

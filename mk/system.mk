@@ -14,10 +14,26 @@ CMDLINE ?=
 # overrides it; 0 is no limit.
 RUN_TIMEOUT ?= $(if $(filter 1,$(KVM)),3600,600)
 
+# Which system make run boots (docs/shell.md): CMDLINE if given; else from
+# a terminal the shell at its prompt (init=shell:interactive, the serial
+# port on this terminal, Ctrl-C to the guest); else (CI: stdin is not a
+# terminal) the default graph, whose last job is the shell's self-check,
+# then a clean power-off. SCRIPT=FILE types FILE into the shell (a halt
+# after it).
+SCRIPT ?=
+SHELL_CMDLINE := init=shell:interactive
+
 .PHONY: run debug test iso
 run: $(KERNEL_ELF) $(BOOTPKG)
 	@echo "run: time limit $(RUN_TIMEOUT) s"
-	@KVM=$(KVM) tools/qemu-run --timeout $(RUN_TIMEOUT) -- $(QEMU_ARGS_PVH) -append "$(CMDLINE)"
+	@if [ -n "$(SCRIPT)" ]; then \
+	    { cat "$(SCRIPT)" && printf '\nhalt\n'; } | KVM=$(KVM) tools/qemu-run --timeout $(RUN_TIMEOUT) \
+	        -- $(QEMU_ARGS_PVH) -append "$(or $(CMDLINE),$(SHELL_CMDLINE))"; \
+	elif [ -z "$(CMDLINE)" ] && [ -t 0 ]; then \
+	    KVM=$(KVM) tools/qemu-run --keyboard --timeout $(RUN_TIMEOUT) -- $(QEMU_ARGS_PVH) -append "$(SHELL_CMDLINE)"; \
+	else \
+	    KVM=$(KVM) tools/qemu-run --timeout $(RUN_TIMEOUT) -- $(QEMU_ARGS_PVH) -append "$(CMDLINE)"; \
+	fi
 
 debug: $(KERNEL_ELF) $(BOOTPKG)
 	@echo "QEMU is halted with a gdb stub on :1234. In another terminal:"
@@ -25,6 +41,9 @@ debug: $(KERNEL_ELF) $(BOOTPKG)
 	@KVM=0 tools/qemu-run --timeout 0 -- $(QEMU_ARGS_PVH) -append "$(CMDLINE)" -s -S
 
 iso: $(ISO)
+
+# The shell as a person uses it, under pexpect (tests/shell/run, docs/shell.md).
+TEST_SUITES += tests/shell/run
 
 export BUILD KVM CC_ID KERNEL_ELF BOOTPKG ISO
 test: all $(UNIT_BINS) $(ISO) $(TEST_DEPS)

@@ -92,10 +92,9 @@ int cmd_cat(int argc, char **argv)
 	static char text[CHUNK + 1];
 	uint64_t shown = size < CAT_MAX ? size : CAT_MAX;
 	int head = shown ? read_at(argv[1], 0, chunk, shown < 512 ? (uint32_t)shown : 512) : 0;
-	for (int i = 0; i < head; i++) {
-		if (!chunk[i]) {
-			printf("cat: %s is binary (try hexdump %s)
-", argv[1], argv[1]);
+	for (int k = 0; k < head; k++) {
+		if (!chunk[k]) {
+			printf("cat: %s is binary (try hexdump %s)\n", argv[1], argv[1]);
 			return 1;
 		}
 	}

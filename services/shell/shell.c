@@ -216,7 +216,7 @@ static int script(const char *text)
 	return failed;
 }
 
-static const char self_check[] = "caps;ps;services;uptime;mem;ls;stat init;hexdump manifest.bin 32;"
+static const char self_check[] = "caps;ps;services;uptime;mem;stat init;hexdump manifest.bin 32;"
                                  "run cap-probe --grant null --grant bootpkg";
 
 int main(void)
