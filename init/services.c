@@ -31,6 +31,7 @@ static const char *const kernel_cap_names[] = {
 	[capos_KernelCap_bootPackage] = "bootpkg", [capos_KernelCap_nullCap] = "null",
 	[capos_KernelCap_objectFactory] = "factory", [capos_KernelCap_ioPorts] = "ioports",
 	[capos_KernelCap_irqControl] = "irq",      [capos_KernelCap_pciBus] = "pci",
+	[capos_KernelCap_kernelLog] = "kernellog",
 };
 
 static bool is_job(uint32_t s) { return plan.services[s].nexports == 0; }

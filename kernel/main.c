@@ -156,6 +156,7 @@ static void start_init(struct boot_options *o)
 		{ "ioports", io_port_root(), capos_IoPort_ID, capos_IoPort_RIGHTS, 0 },
 		{ "irq", irq_control_object(), capos_IrqControl_ID, capos_IrqControl_RIGHTS, 0 },
 		{ "pci", pci_bus_object(), capos_PciBus_ID, capos_PciBus_RIGHTS, 0 },
+		{ "kernellog", kernel_log_object(), capos_KernelLog_ID, capos_KernelLog_RIGHTS, 0 },
 	};
 	/* init's kernel-memory quota: all free memory but a reserve for what
 	 * the kernel's own allocations round up beyond what they charge. */
@@ -180,6 +181,7 @@ _Noreturn void kernel_all_done(void)
 {
 	int64_t code = 0;
 	bool init_exited = process_init_exited(&code);
+	log_set_buffered(false); /* a driver left blocked holds the console no longer */
 	if (process_live_count()) {
 		kprintf("capOS: %u processes are blocked forever (deadlock)\n", process_live_count());
 		arch_halt(HALT_FAIL);

@@ -128,5 +128,6 @@ struct kobject *virtual_memory_object(void);
 struct kobject *io_port_root(void);
 struct kobject *irq_control_object(void);
 struct kobject *pci_bus_object(void);
+struct kobject *kernel_log_object(void);
 
 #endif

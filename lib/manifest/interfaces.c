@@ -21,6 +21,7 @@ static const struct kernel_cap kernel_caps[] = {
 	[capos_KernelCap_ioPorts] = { "ioPorts", capos_IoPort_ID },
 	[capos_KernelCap_irqControl] = { "irqControl", capos_IrqControl_ID },
 	[capos_KernelCap_pciBus] = { "pciBus", capos_PciBus_ID },
+	[capos_KernelCap_kernelLog] = { "kernelLog", capos_KernelLog_ID },
 };
 
 #define NKERNEL_CAPS (sizeof kernel_caps / sizeof kernel_caps[0])
