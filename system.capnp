@@ -192,6 +192,16 @@ const manifest :C.SystemManifest = (
      caps = [(name = "console", kernel = console), (name = "factory", kernel = objectFactory), (name = "ioports", kernel = ioPorts), (name = "irq", kernel = irqControl)]),
     (name = "irq-storm", binary = "irq-storm", autostart = false,
      caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "null", kernel = nullCap), (name = "factory", kernel = objectFactory), (name = "ioports", kernel = ioPorts), (name = "irq", kernel = irqControl)]),
+    # Hardware narrowed by the manifest (CapGrant portBase/portCount, irq,
+    # pciVendorId): each job holds exactly one port, one line or one device.
+    (name = "narrow-port", binary = "hw-child", autostart = false, args = ["direct"],
+     caps = [(name = "port", kernel = ioPorts, portBase = 0x80, portCount = 1)]),
+    (name = "narrow-irq", binary = "hw-child", autostart = false, args = ["line8"],
+     caps = [(name = "line", interfaceId = 0xe6dd903b9ccb53e2, kernel = irqControl, irq = 8)]),
+    (name = "narrow-pci", binary = "hw-child", autostart = false, args = ["busmaster"],
+     caps = [(name = "dev", kernel = pciBus, pciVendorId = 0x8086, pciDeviceId = 0x2930, rights = 3)]),
+    (name = "narrow-outside", binary = "hw-child", autostart = false, args = ["outside"],
+     caps = [(name = "port", kernel = ioPorts, portBase = 0x80, portCount = 1)]),
     (name = "dma-memory", binary = "dma-memory", autostart = false,
      caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator)]),
 

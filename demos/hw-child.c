@@ -5,7 +5,8 @@
  *   outside      the same, then an outb to the port after the range: killed
  *   physical     MemoryObject "mem".physical(0): expects PERMISSION_DENIED
  *   busmaster    PciDevice "dev": setting the bus-master bit expects
- *                PERMISSION_DENIED, the command register unchanged */
+ *                PERMISSION_DENIED, the command register unchanged
+ *   line8        IrqLine "line" is ISA IRQ 8 (a manifest-narrowed grant) */
 #include "demos/hw.h"
 
 const char demo_name[] = "hw-child";
@@ -45,6 +46,12 @@ int main(void)
 		capos_PciDevice_configWrite_Params_set_value(p, 0x7);
 		int r = capos_PciDevice_configWrite_call(d, &cl, 0);
 		return r == CAPOS_E_PERMISSION_DENIED ? 0 : 14;
+	}
+	if (!strcmp(what, "line8")) {
+		RT_CLIENT(cl, 128);
+		capos_IrqLine_info_Results info;
+		int r = capos_IrqLine_info_call(RT_CAP(capos_IrqLine, "line"), &cl, &info);
+		return r >= 0 && capos_IrqLine_info_Results_get_irq(info) == 8 ? 0 : 15;
 	}
 	return 13;
 }

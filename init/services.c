@@ -103,8 +103,40 @@ static uint64_t quota(const struct manifest_service *m)
 	return room == 0 ? 1 : room < DEFAULT_KERNEL_MEMORY ? room : DEFAULT_KERNEL_MEMORY;
 }
 
-/* Fills g with service s's CapSet; minted clients are listed in minted
- * (init releases them once the child holds its copies). */
+/* The narrowed hardware capability of a kernel grant (CapGrant's portBase/
+ * portCount, irq, pciVendorId...): made from init's root for this start
+ * only, in *cap. Returns 1 when the grant narrows nothing, or the error. */
+static int narrow(const struct manifest_grant *mg, uint32_t *cap)
+{
+	RT_CLIENT(cl, 128);
+	int r = 1;
+	if (mg->port_count) {
+		capos_IoPort_restrict_Params_builder p = capos_IoPort_restrict_begin(&cl);
+		capos_IoPort_restrict_Params_set_offset(p, mg->port_base);
+		capos_IoPort_restrict_Params_set_count(p, mg->port_count);
+		r = capos_IoPort_restrict_call(RT_CAP(capos_IoPort, "ioports"), &cl, 0);
+	} else if (mg->irq != 0xff) {
+		capos_IrqControl_line_Params_builder p = capos_IrqControl_line_begin(&cl);
+		capos_IrqControl_line_Params_set_irq(p, mg->irq);
+		r = capos_IrqControl_line_call(RT_CAP(capos_IrqControl, "irq"), &cl, 0);
+	} else if (mg->pci_vendor) {
+		capos_PciBus_byId_Params_builder p = capos_PciBus_byId_begin(&cl);
+		capos_PciBus_byId_Params_set_vendorId(p, mg->pci_vendor);
+		capos_PciBus_byId_Params_set_deviceId(p, mg->pci_device);
+		capos_PciBus_byId_Params_set_instance(p, mg->pci_instance);
+		r = capos_PciBus_byId_call(RT_CAP(capos_PciBus, "pci"), &cl, 0);
+	}
+	if (r < 0)
+		printf("init: grant %s: %s\n", mg->name,
+		       mg->port_count ? "cannot restrict the I/O ports" : mg->irq != 0xff ? "cannot take the IRQ line"
+		                                                             : "no such PCI device");
+	*cap = r < 0 ? 0 : cl.new_cap;
+	return r < 0 ? r : r == 1 ? 1 : CAPOS_OK;
+}
+
+/* Fills g with service s's CapSet; minted clients and narrowed hardware
+ * are listed in minted (init releases them once the child holds its
+ * copies). */
 static int build_grants(uint32_t s, struct rt_grant *g, uint32_t *n, uint32_t *minted, uint32_t *nminted)
 {
 	const struct manifest_service *m = &plan.services[s];
@@ -113,7 +145,13 @@ static int build_grants(uint32_t s, struct rt_grant *g, uint32_t *n, uint32_t *m
 		const struct manifest_grant *mg = &m->grants[i];
 		uint32_t cap;
 		if (mg->source == MANIFEST_SOURCE_KERNEL) {
-			cap = rt_capset_find(kernel_cap_names[mg->kernel], mg->interface_id);
+			int r = narrow(mg, &cap);
+			if (r < 0)
+				return r;
+			if (r == 1)
+				cap = rt_capset_find(kernel_cap_names[mg->kernel], mg->interface_id);
+			else
+				minted[(*nminted)++] = cap;
 		} else {
 			int r = rt_endpoint_mint(svcs[mg->service].serve[mg->export_index], mg->badge, mg->rights, &cap);
 			if (r)

@@ -145,6 +145,12 @@ static enum manifest_err decode_grant(capos_CapGrant r, struct manifest_grant *g
 	g->interface_id = capos_CapGrant_get_interfaceId(r);
 	g->badge = capos_CapGrant_get_badge(r);
 	g->rights = capos_CapGrant_get_rights(r);
+	g->port_base = capos_CapGrant_get_portBase(r);
+	g->port_count = capos_CapGrant_get_portCount(r);
+	g->irq = capos_CapGrant_get_irq(r);
+	g->pci_vendor = capos_CapGrant_get_pciVendorId(r);
+	g->pci_device = capos_CapGrant_get_pciDeviceId(r);
+	g->pci_instance = capos_CapGrant_get_pciInstance(r);
 	err = decode_source(r, g, e);
 	if (!err)
 		e->kind = NULL;

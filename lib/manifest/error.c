@@ -20,7 +20,8 @@ static const char *const names[MANIFEST_ERR_COUNT_] = {
 	N(MANIFEST_ERR_KERNEL_CAP), N(MANIFEST_ERR_NO_SUCH_SERVICE), N(MANIFEST_ERR_NO_SUCH_EXPORT),
 	N(MANIFEST_ERR_INTERFACE_MISMATCH), N(MANIFEST_ERR_RIGHTS), N(MANIFEST_ERR_BADGE),
 	N(MANIFEST_ERR_AFTER_UNKNOWN), N(MANIFEST_ERR_CYCLE), N(MANIFEST_ERR_QUOTA), N(MANIFEST_ERR_PACKAGE),
-	N(MANIFEST_ERR_NO_MANIFEST),
+	N(MANIFEST_ERR_NO_MANIFEST), N(MANIFEST_ERR_NARROW_SOURCE), N(MANIFEST_ERR_NARROW_PORTS),
+	N(MANIFEST_ERR_NARROW_IRQ), N(MANIFEST_ERR_NARROW_PCI),
 };
 #undef N
 
@@ -141,6 +142,12 @@ static int body(const struct manifest_error *e, char *buf, size_t cap)
 	case MANIFEST_ERR_PACKAGE: return fmt_snprintf(buf, cap, "boot package: %s", tar_strerror(e->detail));
 	case MANIFEST_ERR_NO_MANIFEST:
 		return fmt_snprintf(buf, cap, "boot package: no %s", MANIFEST_PACKAGE_MANIFEST);
+	case MANIFEST_ERR_NARROW_SOURCE: return fmt_snprintf(buf, cap, "%s, not to source \"%s\"", f, r);
+	case MANIFEST_ERR_NARROW_PORTS:
+		return fmt_snprintf(buf, cap, "ports 0x%llx + %llu: need 1 or more ports ending at 0xffff at most", a, b);
+	case MANIFEST_ERR_NARROW_IRQ: return fmt_snprintf(buf, cap, "irq %llu is not an ISA IRQ a driver may have (1, 3-15)", a);
+	case MANIFEST_ERR_NARROW_PCI:
+		return fmt_snprintf(buf, cap, "pciVendorId 0x%llx with pciDeviceId 0x%llx: need a vendor ID", a, b);
 	case MANIFEST_ERR_COUNT_: break;
 	}
 	return fmt_snprintf(buf, cap, "error %d", (int)e->code);

@@ -57,6 +57,13 @@ struct manifest_grant {
 	uint8_t service;           /* MANIFEST_SOURCE_EXPORT: the exporting service's index ... */
 	uint8_t export_index;      /* ... and the export's index in it (after validation) */
 	struct capnp_text src_service, src_export; /* as written (export sources), in the message */
+	/* Hardware narrowing (kernel ioPorts, irqControl, pciBus only): what
+	 * init makes of the root before granting it. port_count 0, irq 0xff,
+	 * pci_vendor 0: none. */
+	uint16_t port_base, port_count;
+	uint8_t irq;
+	uint16_t pci_vendor, pci_device;
+	uint32_t pci_instance;
 };
 
 struct manifest_export {

@@ -49,6 +49,10 @@ enum manifest_err {
 	MANIFEST_ERR_QUOTA,              /* kernel-memory quotas (a) over the budget (b) */
 	MANIFEST_ERR_PACKAGE,            /* the boot package is not a valid archive (detail: tar_err) */
 	MANIFEST_ERR_NO_MANIFEST,        /* the boot package has no manifest.bin */
+	MANIFEST_ERR_NARROW_SOURCE,      /* narrowing fields (field) on a source they do not apply to (ref) */
+	MANIFEST_ERR_NARROW_PORTS,       /* portBase (a) + portCount (b): empty or past 0xffff */
+	MANIFEST_ERR_NARROW_IRQ,         /* irq (a) is not 1 or 3-15 */
+	MANIFEST_ERR_NARROW_PCI,         /* pciVendorId (a) 0 or 0xffff with a device (b) or instance set */
 	MANIFEST_ERR_COUNT_
 };
 

@@ -8,7 +8,8 @@
  *      and no grant named like an export (one CapSet); each grant's source
  *      exists (a grantable kernel capability, or an export of a service),
  *      its interfaceId is the source's (or 0), its rights within the
- *      interface's (or rightsAll), a badge only on an export grant; every
+ *      interface's (or rightsAll), a badge only on an export grant,
+ *      hardware narrowing only on its kernel source and in range; every
  *      `after` name is a service
  *   4. every binary a service runs is in the package and a valid ELF
  *   5. the kernel-memory quotas add up to at most the budget
@@ -128,6 +129,45 @@ static enum manifest_err resolve_source(const struct manifest_plan *p, struct ma
 	return MANIFEST_OK;
 }
 
+/* Hardware narrowing: each kind only on its kernel source, in range; the
+ * interface granted becomes what init makes of the root (an IoPort stays an
+ * IoPort; an IRQ number makes an IrqLine, a PCI ID a PciDevice). */
+static enum manifest_err check_narrowing(const struct manifest_grant *g, uint64_t *iface, struct manifest_error *e)
+{
+	static const struct {
+		uint8_t kernel;
+		const char *what;
+	} kinds[] = {
+		{ capos_KernelCap_ioPorts, "portBase/portCount apply only to kernel ioPorts" },
+		{ capos_KernelCap_irqControl, "irq applies only to kernel irqControl" },
+		{ capos_KernelCap_pciBus, "pciVendorId/pciDeviceId/pciInstance apply only to kernel pciBus" },
+	};
+	bool set[] = { g->port_base || g->port_count, g->irq != 0xff, g->pci_vendor || g->pci_device || g->pci_instance };
+	for (uint32_t k = 0; k < 3; k++) {
+		if (set[k] && (g->source != MANIFEST_SOURCE_KERNEL || g->kernel != kinds[k].kernel)) {
+			e->field = kinds[k].what; /* e->ref names the source (resolve_source) */
+			return manifest_err_set(e, MANIFEST_ERR_NARROW_SOURCE);
+		}
+	}
+	if (set[0] && (g->port_count == 0 || (uint32_t)g->port_base + g->port_count > 0x10000u)) {
+		e->a = g->port_base, e->b = g->port_count;
+		return manifest_err_set(e, MANIFEST_ERR_NARROW_PORTS);
+	}
+	if (set[1] && (g->irq == 0 || g->irq == 2 || g->irq >= 16)) {
+		e->a = g->irq;
+		return manifest_err_set(e, MANIFEST_ERR_NARROW_IRQ);
+	}
+	if (set[2] && (g->pci_vendor == 0 || g->pci_vendor == 0xffff)) {
+		e->a = g->pci_vendor, e->b = g->pci_device;
+		return manifest_err_set(e, MANIFEST_ERR_NARROW_PCI);
+	}
+	if (set[1])
+		*iface = capos_IrqLine_ID;
+	if (set[2])
+		*iface = capos_PciDevice_ID;
+	return MANIFEST_OK;
+}
+
 /* Interface and rights against the source's: fills the effective values. */
 static enum manifest_err check_typing(struct manifest_grant *g, uint64_t iface, struct manifest_error *e)
 {
@@ -159,6 +199,8 @@ static enum manifest_err check_grants(const struct manifest_plan *p, struct mani
 		enum manifest_err err = check_grant_name(s, i, e);
 		if (!err)
 			err = resolve_source(p, s, g, &iface, e);
+		if (!err)
+			err = check_narrowing(g, &iface, e);
 		if (!err)
 			err = check_typing(g, iface, e);
 		if (err)

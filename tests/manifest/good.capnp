@@ -20,7 +20,11 @@ const manifest :C.SystemManifest = (
      restart = onFailure, restartLimit = 5, restartBackoffMs = 50, restartBackoffMaxMs = 800,
      args = ["app", "--verbose"]),
     (name = "net", binary = "netd",
-     caps = [(name = "log", serviceExport = (service = "log", export = "log"), badge = 2)],
+     caps = [(name = "log", serviceExport = (service = "log", export = "log"), badge = 2),
+             # a driver's hardware, narrowed from init's roots
+             (name = "uart", kernel = ioPorts, portBase = 0x3f8, portCount = 8),
+             (name = "uart-irq", interfaceId = 0xe6dd903b9ccb53e2, kernel = irqControl, irq = 4),
+             (name = "nic-dev", kernel = pciBus, pciVendorId = 0x8086, pciDeviceId = 0x10d3)],
      exports = [(name = "nic", interfaceId = 0xd193367797e9e35d)],
      kernelMemory = 4194304),
     (name = "log", binary = "logd",
