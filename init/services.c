@@ -367,7 +367,10 @@ uint32_t services_run(void)
 		wait_and_handle();
 	}
 	uint32_t bad = 0, total = 0;
-	for (uint32_t s = 0; s < plan.nservices; s++) {
+	/* Last started, first stopped: a server others were granted (serial,
+	 * which writes everyone's lines) outlives them. */
+	for (uint32_t k = plan.nservices; k-- > 0;) {
+		uint32_t s = plan.order[k];
 		struct svc *v = &svcs[s];
 		if (v->state == SVC_IDLE)
 			continue;
