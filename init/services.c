@@ -32,6 +32,7 @@ static const char *const kernel_cap_names[] = {
 	[capos_KernelCap_objectFactory] = "factory", [capos_KernelCap_ioPorts] = "ioports",
 	[capos_KernelCap_irqControl] = "irq",      [capos_KernelCap_pciBus] = "pci",
 	[capos_KernelCap_systemMonitor] = "sysmon", [capos_KernelCap_power] = "power",
+	[capos_KernelCap_kernelLog] = "kernellog",
 };
 
 static bool is_job(uint32_t s) { return plan.services[s].nexports == 0; }
@@ -377,7 +378,10 @@ uint32_t services_run(void)
 		wait_and_handle();
 	}
 	uint32_t bad = 0, total = 0;
-	for (uint32_t s = 0; s < plan.nservices; s++) {
+	/* Last started, first stopped: a server others were granted (serial,
+	 * which writes everyone's lines) outlives them. */
+	for (uint32_t k = plan.nservices; k-- > 0;) {
+		uint32_t s = plan.order[k];
 		struct svc *v = &svcs[s];
 		if (v->state == SVC_IDLE)
 			continue;

@@ -127,6 +127,9 @@ void arch_platform_init(const struct boot_info *bi);
  * -1 when it has ARCH_IO_RANGES_MAX ranges already. arch_io_switch: loads
  * to's ranges (the context switch calls it). */
 bool arch_io_reserved(uint32_t base, uint32_t count);
+/* [base, base+count) touches the kernel console's UART, which the kernel
+ * hands to a user driver (kernel/cap/kernel_log.c). */
+bool arch_io_console(uint32_t base, uint32_t count);
 uint32_t arch_io_in(uint16_t port, unsigned width);
 void arch_io_out(uint16_t port, unsigned width, uint32_t v);
 int arch_io_direct(struct arch_thread *t, uint16_t base, uint32_t count);

@@ -158,6 +158,7 @@ static void start_init(struct boot_options *o)
 		{ "pci", pci_bus_object(), capos_PciBus_ID, capos_PciBus_RIGHTS, 0 },
 		{ "sysmon", system_monitor_object(), capos_SystemMonitor_ID, capos_SystemMonitor_RIGHTS, 0 },
 		{ "power", power_object(), capos_Power_ID, capos_Power_RIGHTS, 0 },
+		{ "kernellog", kernel_log_object(), capos_KernelLog_ID, capos_KernelLog_RIGHTS, 0 },
 	};
 	/* init's kernel-memory quota: all free memory but a reserve for what
 	 * the kernel's own allocations round up beyond what they charge. */
@@ -182,6 +183,7 @@ _Noreturn void kernel_all_done(void)
 {
 	int64_t code = 0;
 	bool init_exited = process_init_exited(&code);
+	log_set_buffered(false); /* a driver left blocked holds the console no longer */
 	if (process_live_count()) {
 		kprintf("capOS: %u processes are blocked forever (deadlock)\n", process_live_count());
 		arch_halt(HALT_FAIL);

@@ -321,6 +321,10 @@ void process_exit(struct process *p, int64_t code)
 	cancel_pending(p);
 	answer_waiters(p);
 	release_all_caps(p);
+	if (p->console_io) {
+		kobject_put(p->console_io);
+		p->console_io = 0;
+	}
 	for (struct thread *t = p->threads, *next; t; t = next) {
 		next = t->proc_next;
 		if (t != self)

@@ -87,6 +87,7 @@ struct process {
 	struct process *doomed_next;
 	uint64_t *frame_grants;     /* FrameAllocator grants (physical), reclaimed at exit */
 	uint32_t nframe_grants;
+	struct kobject *console_io; /* a console IoPort it has direct access to (referenced), put at exit */
 };
 
 /* What a new process is made of. */

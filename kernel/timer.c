@@ -1,6 +1,7 @@
 #include "kernel/timer.h"
 
 #include "kernel/arch.h"
+#include "kernel/cap/kernel_log.h"
 #include "kernel/log.h"
 #include "kernel/thread.h"
 
@@ -18,6 +19,7 @@ void timer_init(uint32_t hz, const char *device)
 void timer_tick(bool from_user)
 {
 	timer_ticks++;
+	kernel_log_wake(); /* the kernel's lines reach the console driver within a tick */
 	sched_tick();
 	sched_preempt(from_user);
 }

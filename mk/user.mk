@@ -17,7 +17,7 @@ endif
 USER_LDS := rt/user.ld
 
 RT_SRCS      := $(filter-out rt/bootpkg.c,$(sort $(wildcard rt/*.c rt/*.S)))
-USER_LIB_SRCS := lib/mem.c lib/fmt.c lib/heap.c lib/errors.c $(filter lib/capnp/%,$(LIB_SRCS))
+USER_LIB_SRCS := lib/mem.c lib/fmt.c lib/heap.c lib/errors.c lib/byte_ring.c $(filter lib/capnp/%,$(LIB_SRCS))
 RT_OBJS      := $(patsubst %,$(UBUILD)/%.o,$(RT_SRCS) $(USER_LIB_SRCS))
 
 # lib/manifest (with lib/tar and lib/elf), lib/crypto and lib/wasm as an

@@ -143,6 +143,12 @@ int rt_return(uint32_t reply, const void *results, uint32_t len, int32_t excepti
  * the caller receives as its result. h gives the badge and the caller. */
 typedef int (*rt_handler)(void *ctx, const struct capos_recv_header *h, struct capnp_call *call);
 
+/* Runs one received call (h, from a RECV) through handle; builds the
+ * RETURN for it in *ret (results in arena, or the handler's error as an
+ * exception), for servers with their own loop (services/serial). */
+void rt_dispatch(const struct capos_recv_header *h, rt_handler handle, void *ctx, uint64_t *arena,
+                 uint32_t arena_bytes, struct capos_sqe *ret);
+
 #define RT_SERVE_BUF 8192u     /* receive buffer: header and params */
 #define RT_SERVE_RESULTS 4096u /* results arena */
 

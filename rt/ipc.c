@@ -41,9 +41,7 @@ int rt_return(uint32_t reply, const void *results, uint32_t len, int32_t excepti
 	return rt_submit_wait(&sqe, 0);
 }
 
-/* Runs one received call through handle; builds the RETURN for it in
- * *ret (results in arena, or the handler's error as an exception). */
-static void handle_one(const struct capos_recv_header *h, rt_handler handle, void *ctx, uint64_t *arena,
+void rt_dispatch(const struct capos_recv_header *h, rt_handler handle, void *ctx, uint64_t *arena,
                        uint32_t arena_bytes, struct capos_sqe *ret)
 {
 	static const uint64_t empty[2] = { 0x0000000100000000ull, 0 }; /* no params: every field its default */
@@ -89,7 +87,7 @@ int rt_serve(uint32_t serve, rt_handler handle, void *ctx, uint32_t max_calls)
 			rt_ring_wait(ret_ud, &c); /* RETURN errors are the server's own bugs: nothing to do */
 		if (r < 0)
 			return r; /* CANCELLED: the endpoint closed */
-		handle_one((const struct capos_recv_header *)buf, handle, ctx, arena, sizeof arena, &ret);
+		rt_dispatch((const struct capos_recv_header *)buf, handle, ctx, arena, sizeof arena, &ret);
 		answering = true;
 	}
 	if (answering) {

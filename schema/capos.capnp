@@ -355,6 +355,26 @@ interface Null {
   echo @1 (value :UInt64) -> (value :UInt64) $needs(.Null.rightCall);
 }
 
+interface KernelLog {
+  # The kernel's own log while a user driver owns the console device
+  # (docs/hardware.md, "serial"): once an IoPort covering COM1 exists, kernel
+  # messages (and the kernel Console's text) go to a bounded buffer instead
+  # of the UART, and the driver reads them out; when the last such IoPort is
+  # gone, the kernel takes the UART back and writes what is left itself.
+  const rightRead :UInt32 = 1;
+  const rightBind :UInt32 = 2;
+
+  read @0 (max :UInt32) -> (data :Data, lost :UInt64) $needs(.KernelLog.rightRead);
+  # Takes up to max (1..4096, else BAD_ARGUMENT) buffered bytes, oldest
+  # first; none when it is empty. lost: bytes dropped (oldest first) because
+  # the buffer was full since the last read that reported a loss.
+  bind @1 (notification :Notification, bits :UInt64) -> () $needs(.KernelLog.rightBind);
+  # Signals bits (non-zero; plus the capability's badge) on notification
+  # when the buffer has text nobody was told of (at the latest at the next
+  # timer tick). Binding again replaces it; the binding ends with the
+  # driver's ownership of the console device.
+}
+
 # ---------------------------------------------------------------- services
 
 interface Log {
@@ -458,8 +478,8 @@ enum KernelCap {
   ioPorts @8;                       # IoPort: every port init may hand out
   irqControl @9;                    # IrqControl: interrupt lines
   pciBus @10;                       # PciBus: PCI functions
-  kernelLog @11;                    # reserved for the kernel log (another issue): not
-                                    # grantable until it lands
+  kernelLog @11;                    # KernelLog: the kernel's log while a user driver
+                                    # owns the console device (the serial service)
   systemMonitor @12;                # SystemMonitor: read-only processes, uptime, frames
   power @13;                        # Power: halt and reboot
   initServices @14;                 # ServiceMonitor: init's own view of the services

@@ -1,6 +1,8 @@
-/* Console: text output to the kernel's serial console. */
+/* Console: text output to the kernel's serial console (while a user driver
+ * owns the UART, through the kernel log buffer it reads: KernelLog). */
 #include "capos/capos.capnp.h"
 #include "include/capos/ring.h"
+#include "kernel/cap/kernel_log.h"
 #include "kernel/cap/kobject.h"
 #include "kernel/log.h"
 
@@ -14,6 +16,7 @@ static int print(struct capnp_call *call, struct capnp_text text, const char *en
 	if (text.len > CONSOLE_MAX_TEXT)
 		return CAPOS_E_BAD_ARGUMENT;
 	kprintf("%.*s%s", (int)text.len, text.str ? text.str : "", end);
+	kernel_log_wake(); /* buffered: tell the driver now, not at the next tick */
 	return CAPOS_OK;
 }
 

@@ -9,12 +9,20 @@
  * PIC, PIT, COM1, PCI configuration, the exit device) is
  * PERMISSION_DENIED, whatever the capability's rights: the root object
  * covers the whole port space, so this is what keeps the kernel's own
- * devices its own (docs/hardware.md). */
+ * devices its own (docs/hardware.md).
+ *
+ * COM1, the kernel console's UART, is handed over instead: an IoPort made
+ * (restrict) covering any of its ports is a console IoPort; while one
+ * exists the kernel logs to a buffer (kernel/cap/kernel_log.c), and only a
+ * console IoPort reaches those ports (the root's own in/out/direct are
+ * still refused). Direct access to them holds the object until the process
+ * exits, since the instructions keep working after the capability goes. */
 #include "kernel/cap/io_port.h"
 
 #include "capos/capos.capnp.h"
 #include "include/capos/ring.h"
 #include "kernel/arch.h"
+#include "kernel/cap/kernel_log.h"
 #include "kernel/cap/kobject.h"
 #include "kernel/kmem.h"
 #include "kernel/log.h"
@@ -25,9 +33,17 @@ struct io_port {
 	struct kobject obj;
 	struct kmem *kmem; /* the creator's account (referenced); NULL for the root */
 	uint32_t base, count;
+	bool console;      /* covers a console UART port: holds a kernel_log_claim */
 };
 
 static struct io_port *io_of(void *self) { return (struct io_port *)self; }
+
+/* Ports [base, base+count) are the kernel's for io: a reserved port, or a
+ * console port through an IoPort that is not a console IoPort (the root). */
+static bool kernel_ports(const struct io_port *io, uint32_t base, uint32_t count)
+{
+	return arch_io_reserved(base, count) || (!io->console && arch_io_console(base, count));
+}
 
 /* Decodes an access: offset and width inside the range, not a kernel port. */
 static int check_access(const struct io_port *io, uint32_t offset, uint8_t width)
@@ -36,7 +52,7 @@ static int check_access(const struct io_port *io, uint32_t offset, uint8_t width
 		return CAPOS_E_BAD_ARGUMENT;
 	if (offset >= io->count || width > io->count - offset)
 		return CAPOS_E_BAD_ARGUMENT;
-	if (arch_io_reserved(io->base + offset, width))
+	if (kernel_ports(io, io->base + offset, width))
 		return CAPOS_E_PERMISSION_DENIED;
 	return CAPOS_OK;
 }
@@ -107,10 +123,12 @@ static int io_direct(void *self, struct capnp_call *call, capos_IoPort_direct_Pa
 	uint32_t both = capos_IoPort_rightRead | capos_IoPort_rightWrite;
 	if ((c->slot->rights & both) != both)
 		return CAPOS_E_PERMISSION_DENIED; /* direct access reads and writes */
-	if (arch_io_reserved(io->base, io->count))
+	if (kernel_ports(io, io->base, io->count))
 		return CAPOS_E_PERMISSION_DENIED;
 	if (arch_io_direct(&thread_current()->arch, (uint16_t)io->base, io->count))
 		return CAPOS_E_LIMIT_EXCEEDED;
+	if (io->console && !c->caller->console_io) /* the UART stays the driver's until it exits */
+		c->caller->console_io = kobject_get(&io->obj);
 	return CAPOS_OK;
 }
 
@@ -124,6 +142,8 @@ static void io_destroy(struct kobject *o)
 {
 	struct io_port *io = io_of(o);
 	struct kmem *k = io->kmem;
+	if (io->console)
+		kernel_log_release();
 	kmem_free(k, io, sizeof(*io));
 	kmem_put(k);
 }
@@ -150,8 +170,11 @@ int io_port_new(struct kmem *k, uint32_t base, uint32_t count, struct kobject **
 	struct io_port *io = kmem_zalloc(k, sizeof(*io), &err);
 	if (!io)
 		return err;
-	*io = (struct io_port){ .obj = KOBJECT_INIT(&io_port_ops), .kmem = k, .base = base, .count = count };
+	*io = (struct io_port){ .obj = KOBJECT_INIT(&io_port_ops), .kmem = k, .base = base, .count = count,
+		                .console = arch_io_console(base, count) };
 	kmem_get(k);
+	if (io->console)
+		kernel_log_claim();
 	*out = &io->obj;
 	return CAPOS_OK;
 }

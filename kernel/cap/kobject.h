@@ -130,5 +130,6 @@ struct kobject *irq_control_object(void);
 struct kobject *pci_bus_object(void);
 struct kobject *system_monitor_object(void);
 struct kobject *power_object(void);
+struct kobject *kernel_log_object(void);
 
 #endif

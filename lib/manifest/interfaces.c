@@ -24,6 +24,7 @@ static const struct kernel_cap kernel_caps[] = {
 	[capos_KernelCap_systemMonitor] = { "systemMonitor", capos_SystemMonitor_ID },
 	[capos_KernelCap_power] = { "power", capos_Power_ID },
 	[capos_KernelCap_initServices] = { "initServices", capos_ServiceMonitor_ID },
+	[capos_KernelCap_kernelLog] = { "kernelLog", capos_KernelLog_ID },
 };
 
 #define NKERNEL_CAPS (sizeof kernel_caps / sizeof kernel_caps[0])

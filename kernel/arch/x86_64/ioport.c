@@ -15,13 +15,21 @@
 #include "lib/mem.h"
 
 /* What the kernel drives: the PICs, the PIT and its gate (0x61), the exit
- * device, COM1 (the kernel console) and PCI configuration. */
+ * device and PCI configuration. COM1 (the kernel console) is not among
+ * them: it is handed to a user driver (arch_io_console). */
 static const struct {
 	uint16_t first, last;
 } reserved[] = {
-	{ 0x20, 0x21 }, { 0x40, 0x43 }, { 0x61, 0x61 }, { 0xA0, 0xA1 }, { 0xF4, 0xF4 },
-	{ 0x3F8, 0x3FF }, { 0xCF8, 0xCFF },
+	{ 0x20, 0x21 }, { 0x40, 0x43 }, { 0x61, 0x61 }, { 0xA0, 0xA1 }, { 0xF4, 0xF4 }, { 0xCF8, 0xCFF },
 };
+
+#define CONSOLE_FIRST 0x3F8u /* COM1: arch_console_putc's UART */
+#define CONSOLE_LAST 0x3FFu
+
+bool arch_io_console(uint32_t base, uint32_t count)
+{
+	return base <= CONSOLE_LAST && CONSOLE_FIRST < base + count;
+}
 
 /* The ranges in the bitmap now (a copy: the thread may be gone). */
 static struct arch_io_ranges loaded;

@@ -193,6 +193,7 @@ void trap_dispatch(struct trap_frame *tf)
 	 * interrupted process's: they stop the kernel even from user mode. */
 	if ((tf->cs & 3) == 3 && v != 2 && v != 8 && v != 18)
 		user_fault(tf);
+	log_set_buffered(false); /* the diagnosis goes to the UART, after what was buffered */
 	if (diagnosing) {
 		kprintf("\nFATAL: exception %u while diagnosing a fault\n", v);
 		arch_halt(HALT_FAULT);
