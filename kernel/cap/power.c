@@ -14,6 +14,7 @@ static int power_halt(void *self, struct capnp_call *call, capos_Power_halt_Para
                       capos_Power_halt_Results_builder results)
 {
 	(void)self, (void)params, (void)results;
+	log_set_buffered(false); /* the UART back from the serial service, the kernel log flushed */
 	kprintf("capOS: halted through the Power capability by pid %u (%s)\n", call_of(call)->caller->pid,
 	        call_of(call)->caller->name);
 	arch_halt(HALT_PASS);
@@ -23,6 +24,7 @@ static int power_reboot(void *self, struct capnp_call *call, capos_Power_reboot_
                         capos_Power_reboot_Results_builder results)
 {
 	(void)self, (void)params, (void)results;
+	log_set_buffered(false);
 	kprintf("capOS: rebooting through the Power capability by pid %u (%s)\n", call_of(call)->caller->pid,
 	        call_of(call)->caller->name);
 	arch_reboot();
