@@ -3,6 +3,8 @@
  * BlockDevice facet without rightWrite). */
 #include "services/shell/shell.h"
 
+#include "lib/crypto/arcsig.h"
+
 #define CHUNK 2048u
 #define CAT_MAX (64u * 1024) /* cat shows at most this much */
 
@@ -36,6 +38,17 @@ static int read_at(const char *name, uint64_t offset, uint8_t *out, uint32_t len
 	uint32_t n = d.len < len ? (uint32_t)d.len : len;
 	memcpy(out, d.ptr, n);
 	return (int)n;
+}
+
+/* The length of name's body: every package file ends in a 72-byte ARCSIG
+ * signature trailer (lib/crypto/arcsig.h), which cat leaves out. */
+static uint64_t body_size(const char *name, uint64_t size)
+{
+	uint8_t magic[ARCSIG_MAGIC_LEN];
+	if (size < ARCSIG_LEN || read_at(name, size - ARCSIG_LEN, magic, sizeof magic) != (int)sizeof magic ||
+	    memcmp(magic, ARCSIG_MAGIC, ARCSIG_MAGIC_LEN))
+		return size;
+	return size - ARCSIG_LEN;
 }
 
 int cmd_ls(int argc, char **argv)
@@ -73,7 +86,9 @@ int cmd_stat(int argc, char **argv)
 	uint64_t size;
 	if (file_size("stat", argv[1], &size))
 		return 1;
-	printf("%s: %llu bytes, in the boot package (read-only)\n", argv[1], (unsigned long long)size);
+	uint64_t body = body_size(argv[1], size);
+	printf("%s: %llu bytes, in the boot package (read-only)%s\n", argv[1], (unsigned long long)size,
+	       body < size ? ", the last 72 an ARCSIG signature" : "");
 	return 0;
 }
 
@@ -90,6 +105,7 @@ int cmd_cat(int argc, char **argv)
 		return 1;
 	static uint8_t chunk[CHUNK];
 	static char text[CHUNK + 1];
+	size = body_size(argv[1], size);
 	uint64_t shown = size < CAT_MAX ? size : CAT_MAX;
 	int head = shown ? read_at(argv[1], 0, chunk, shown < 512 ? (uint32_t)shown : 512) : 0;
 	for (int k = 0; k < head; k++) {
