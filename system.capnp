@@ -156,8 +156,10 @@ const manifest :C.SystemManifest = (
     (name = "completions", binary = "completions",
      caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "spawner", kernel = processSpawner)],
      after = ["results-first"]),
+    # kmem-quota checks the kernel heap's frames, which a driver running
+    # beside it (its notification waits) would move: the kernel console.
     (name = "kmem-quota", binary = "kmem-quota",
-     caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator)],
+     caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator)],
      after = ["completions"]),
     (name = "endpoint-roundtrip", binary = "endpoint-roundtrip",
      caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "spawner", kernel = processSpawner), (name = "factory", kernel = objectFactory)],
@@ -193,8 +195,9 @@ const manifest :C.SystemManifest = (
      caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "spawner", kernel = processSpawner), (name = "null", kernel = nullCap)]),
     (name = "fpu", binary = "fpu", autostart = false,
      caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "spawner", kernel = processSpawner)]),
+    # chaos fuzzes the kernel's own objects, its Console among them.
     (name = "chaos", binary = "chaos", autostart = false,
-     caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "null", kernel = nullCap), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator), (name = "bootpkg", kernel = bootPackage)]),
+     caps = [(name = "console", kernel = console), (name = "null", kernel = nullCap), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator), (name = "bootpkg", kernel = bootPackage)]),
     (name = "bench", binary = "bench", autostart = false,
      caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "spawner", kernel = processSpawner), (name = "null", kernel = nullCap), (name = "frames", kernel = frameAllocator), (name = "factory", kernel = objectFactory), (name = "vm", kernel = virtualMemory), (name = "ioports", kernel = ioPorts), (name = "irq", kernel = irqControl)]),
     # Hardware (docs/hardware.md): not in the default graph (no PCI on microvm).
