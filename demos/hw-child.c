@@ -15,6 +15,10 @@
  *                a read past its space is BAD_ARGUMENT, its I/O BAR's
  *                IoPort cannot be widened, and there is no PciBus to find
  *                another function: 0, or 30-34 naming the failed check
+ *   klog         KernelLog "kernellog": read max 0 and 5000, bind with no
+ *                bits and bind to a capability that is not a Notification
+ *                are refused (nothing read: the driver's text stays its
+ *                own): 0, or 50-53 naming the failed check
  *   lines:N      writes N lines to "console" (the serial driver's), then one
  *                saying how many calls failed: 0 when at most one did (the
  *                call in flight when the driver died) */
@@ -64,6 +68,36 @@ static int pci_own(void)
 		return 33;
 	if (rt_capset_find("pci", capos_PciBus_ID) || rt_capset_find("ioports", capos_IoPort_ID))
 		return 34;
+	return 0;
+}
+
+static int klog_read(uint32_t max)
+{
+	RT_CLIENT(cl, 128);
+	capos_KernelLog_read_Params_set_max(capos_KernelLog_read_begin(&cl), max);
+	return capos_KernelLog_read_call(RT_CAP(capos_KernelLog, "kernellog"), &cl, 0);
+}
+
+static int klog_bind(uint32_t notification, uint64_t bits)
+{
+	RT_CLIENT(cl, 128);
+	capos_KernelLog_bind_Params_builder p = capos_KernelLog_bind_begin(&cl);
+	capos_KernelLog_bind_Params_set_notification_cap(p, (capos_Notification){ notification });
+	capos_KernelLog_bind_Params_set_bits(p, bits);
+	return capos_KernelLog_bind_call(RT_CAP(capos_KernelLog, "kernellog"), &cl, 0);
+}
+
+static int klog(void)
+{
+	capos_Notification n;
+	if (klog_read(0) != CAPOS_E_BAD_ARGUMENT)
+		return 50;
+	if (klog_read(5000) != CAPOS_E_BAD_ARGUMENT)
+		return 51;
+	if (hw_notification(&n) != CAPOS_OK || klog_bind(n.id, 0) != CAPOS_E_BAD_ARGUMENT)
+		return 52;
+	if (klog_bind(rt_capset_find("kernellog", capos_KernelLog_ID), 1) != CAPOS_E_WRONG_INTERFACE)
+		return 53;
 	return 0;
 }
 
@@ -130,6 +164,8 @@ int main(void)
 		return com1();
 	if (!strcmp(what, "pci-own"))
 		return pci_own();
+	if (!strcmp(what, "klog"))
+		return klog();
 	if (!strncmp(what, "lines:", 6))
 		return lines(what + 6);
 	return 13;

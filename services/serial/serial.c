@@ -16,6 +16,7 @@
  *       calls wait in the endpoint's queue).
  *   TX: Console.write/writeLine write the text at once (\n as \r\n),
  *       polling the transmitter with a bound, so a line is out when the
+ *       call returns; the text ends at a NUL, if it has one
  *       call returns; text over 4096 bytes is BAD_ARGUMENT, as the
  *       kernel's Console. The kernel log is written a whole line at a
  *       time, so its lines never split a line of this writer's.
@@ -190,9 +191,12 @@ static int console_text(struct capnp_text t, bool newline)
 {
 	if (t.len > TEXT_MAX)
 		return CAPOS_E_BAD_ARGUMENT;
+	static volatile uintptr_t nowhere = 8; /* unmapped: the test's crash is a #PF */
 	if (fault_after && ++writes == fault_after)
-		*(volatile uint32_t *)8 = 0; /* the test's crash: a #PF kills this process */
-	tx(t.str ? t.str : "", t.len);
+		*(volatile uint32_t *)nowhere = 0;
+	/* Text ends at a NUL, as the kernel Console's does (Cap'n Proto Text
+	 * has none inside). */
+	tx(t.str ? t.str : "", t.str ? strnlen(t.str, t.len) : 0);
 	if (newline)
 		tx("\n", 1);
 	return CAPOS_OK;

@@ -2,7 +2,8 @@
 # the serial driver, which faults at its 30th Console call (fault-after),
 # restarted by init on failure while a writer's lines wait for the new
 # instance; a driver granted COM1's ports reaching for COM2's (killed, #GP);
-# a driver granted one PCI function reaching past it (refused). Each holds
+# a driver granted one PCI function reaching past it (refused); KernelLog's
+# hostile calls (refused, nothing read). Each holds
 # exactly what the manifest narrows for it.
 @0xd0c3a8e1f2b47a19;
 using C = import "/capos.capnp";
@@ -25,6 +26,8 @@ const manifest :C.SystemManifest = (
     (name = "com1-driver", binary = "hw-child", args = ["com1"], after = ["writer"],
      caps = [(name = "port", kernel = ioPorts, portBase = 0x3f8, portCount = 8, rights = 15)]),
     (name = "pci-driver", binary = "hw-child", args = ["pci-own"], after = ["com1-driver"],
-     caps = [(name = "dev", kernel = pciBus, pciVendorId = 0x8086, pciDeviceId = 0x2930)])
+     caps = [(name = "dev", kernel = pciBus, pciVendorId = 0x8086, pciDeviceId = 0x2930)]),
+    (name = "klog-hostile", binary = "hw-child", args = ["klog"], after = ["pci-driver"],
+     caps = [(name = "kernellog", kernel = kernelLog), (name = "factory", kernel = objectFactory)])
   ]
 );
