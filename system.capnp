@@ -156,10 +156,8 @@ const manifest :C.SystemManifest = (
     (name = "completions", binary = "completions",
      caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "spawner", kernel = processSpawner)],
      after = ["results-first"]),
-    # kmem-quota checks the kernel heap's frames, which a driver running
-    # beside it (its notification waits) would move: the kernel console.
     (name = "kmem-quota", binary = "kmem-quota",
-     caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator)],
+     caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator)],
      after = ["completions"]),
     (name = "endpoint-roundtrip", binary = "endpoint-roundtrip",
      caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "spawner", kernel = processSpawner), (name = "factory", kernel = objectFactory)],
