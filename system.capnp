@@ -215,10 +215,12 @@ const manifest :C.SystemManifest = (
      caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "spawner", kernel = processSpawner), (name = "null", kernel = nullCap)]),
     (name = "fpu", binary = "fpu", autostart = false,
      caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "spawner", kernel = processSpawner)]),
+    # chaos fuzzes the kernel's own objects, its Console among them.
     (name = "chaos", binary = "chaos", autostart = false,
-     caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "null", kernel = nullCap), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator), (name = "bootpkg", kernel = bootPackage)]),
+     caps = [(name = "console", kernel = console), (name = "null", kernel = nullCap), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator), (name = "bootpkg", kernel = bootPackage)]),
+    # bench measures a quiet machine: the kernel console, no driver beside it.
     (name = "bench", binary = "bench", autostart = false,
-     caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "spawner", kernel = processSpawner), (name = "null", kernel = nullCap), (name = "frames", kernel = frameAllocator), (name = "factory", kernel = objectFactory), (name = "vm", kernel = virtualMemory), (name = "ioports", kernel = ioPorts), (name = "irq", kernel = irqControl)]),
+     caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "null", kernel = nullCap), (name = "frames", kernel = frameAllocator), (name = "factory", kernel = objectFactory), (name = "vm", kernel = virtualMemory), (name = "ioports", kernel = ioPorts), (name = "irq", kernel = irqControl)]),
     # Hardware (docs/hardware.md): not in the default graph (no PCI on microvm).
     (name = "pci-list", binary = "pci-list", autostart = false,
      caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "spawner", kernel = processSpawner), (name = "factory", kernel = objectFactory), (name = "pci", kernel = pciBus)]),

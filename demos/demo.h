@@ -63,8 +63,24 @@ struct demo_ledger {
 	uint64_t free_frames, heap_frames, granted, kmem;
 };
 
+/* The console is the serial driver's endpoint: a process's first IPC call
+ * makes its IPC record pool (kernel/ipc.c), charged to it and taken from
+ * the kernel heap. Ledger checks measure after it exists, so the first
+ * printf between two measurements does not count as a leak. */
+static inline void demo_ipc_ready(void)
+{
+	static bool ready;
+	if (ready)
+		return;
+	ready = true;
+	RT_CLIENT(cl, 64);
+	capos_Console_write_Params_set_text(capos_Console_write_begin(&cl), "", 0);
+	capos_Console_write_call(RT_CAP(capos_Console, "console"), &cl, 0);
+}
+
 static inline struct demo_ledger demo_ledger(capos_FrameAllocator frames)
 {
+	demo_ipc_ready();
 	RT_CLIENT(cl, 128);
 	capos_FrameAllocator_stats_Results s;
 	if (capos_FrameAllocator_stats_call(frames, &cl, &s) < 0)

@@ -28,6 +28,7 @@ int main(void)
 {
 	spawner = RT_CAP(capos_ProcessSpawner, "spawner");
 	frames = RT_CAP(capos_FrameAllocator, "frames");
+	demo_ipc_ready();
 	uint64_t start = room();
 	CHECK(start > 0 && start < 1536 * 1024, "%llu bytes of quota left after starting",
 	      (unsigned long long)start);

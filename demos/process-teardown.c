@@ -59,6 +59,7 @@ int main(void)
 {
 	spawner = RT_CAP(capos_ProcessSpawner, "spawner");
 	frames = RT_CAP(capos_FrameAllocator, "frames");
+	demo_ipc_ready();
 	uint64_t total, free_before, free_after;
 	CHECK(free_frames(&total, &free_before) == CAPOS_OK, "free frames before: %llu of %llu",
 	      (unsigned long long)free_before, (unsigned long long)total);

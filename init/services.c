@@ -13,7 +13,8 @@
  * back-off that doubles from restartBackoffMs up to restartBackoffMaxMs,
  * at most restartLimit times, then the service is given up. The graph has
  * finished when no job runs or waits to restart; servers still running are
- * then stopped (their handles released). */
+ * then stopped (their handles released), last started first, so a server
+ * the others print through (serial) goes last. */
 #include "init/init.h"
 
 #include "lib/errors.h"

@@ -2,6 +2,7 @@
 #include "kernel/thread.h"
 
 #include "include/capos/ring.h"
+#include "kernel/cap/irq_line.h"
 #include "kernel/kmem.h"
 #include "kernel/log.h"
 #include "kernel/mem/kheap.h"
@@ -95,7 +96,7 @@ static void schedule(void)
 {
 	struct thread *next = run_dequeue();
 	if (!next) {
-		if (!sleepers && current->state != THREAD_RUNNING)
+		if (!sleepers && current->state != THREAD_RUNNING && !irq_line_any_bound())
 			kernel_all_done();
 		next = idle;
 	}

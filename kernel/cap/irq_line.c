@@ -133,6 +133,14 @@ static const struct kobject_ops irq_line_ops = {
 	.destroy = il_destroy,
 };
 
+bool irq_line_any_bound(void)
+{
+	for (uint32_t i = 0; i < ARCH_IRQ_LINES; i++)
+		if (lines[i] && lines[i]->notification)
+			return true;
+	return false;
+}
+
 int irq_line_check(uint32_t irq)
 {
 	struct arch_irq_route r;

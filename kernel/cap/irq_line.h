@@ -16,4 +16,11 @@ int irq_line_new(struct kmem *k, uint32_t irq, struct kobject **out);
 /* Whether irq_line_new(irq) would fail, and with what (no side effects). */
 int irq_line_check(uint32_t irq);
 
+#include <stdbool.h>
+
+/* Whether some IrqLine is bound to a Notification: a device may still wake
+ * a driver, so threads all blocked are waiting for the outside world, not
+ * deadlocked (the serial driver waiting for a key). */
+bool irq_line_any_bound(void);
+
 #endif
