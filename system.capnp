@@ -178,7 +178,6 @@ const manifest :C.SystemManifest = (
     # In the default graph it runs last and checks itself (--self-check);
     # make run from a terminal boots init=shell:interactive instead.
     (name = "shell", binary = "shell", args = ["--self-check"], after = ["notification"],
-     kernelMemory = 50331648,
      caps = [(name = "console", kernel = console),
              (name = "log", serviceExport = (service = "log", export = "log"), badge = 10, rights = 2),  # Log.rightRead
              (name = "bootpkg", kernel = bootPackage),
