@@ -192,7 +192,6 @@ const manifest :C.SystemManifest = (
     # In the default graph it runs last and checks itself (--self-check);
     # make run from a terminal boots init=shell:interactive instead.
     (name = "shell", binary = "shell", args = ["--self-check"], after = ["notification"],
-     kernelMemory = 50331648,
      caps = [(name = "console", serviceExport = (service = "serial", export = "console")),
              (name = "input", serviceExport = (service = "serial", export = "input")),
              (name = "log", serviceExport = (service = "log", export = "log"), badge = 10, rights = 2),  # Log.rightRead

@@ -6,7 +6,7 @@
 #include "services/shell/shell.h"
 
 #define JOBS_MAX 16
-#define RUN_KERNEL_MEMORY (8ull << 20)
+#define RUN_KERNEL_MEMORY (4ull << 20) /* falls back to the spawner default (1 MiB) */
 #define WASM_KERNEL_MEMORY (16ull << 20)
 #define GRANTS_MAX 12
 
@@ -124,6 +124,10 @@ int sh_spawn(const char *binary, const char *const *args, uint32_t nargs, const 
 	capos_ProcessHandle h;
 	uint32_t pid;
 	int r = spawner.id ? rt_spawn(spawner, &a, &h, &pid) : CAPOS_E_NOT_FOUND;
+	if (r == CAPOS_E_LIMIT_EXCEEDED && a.kernel_memory) { /* a small machine: the spawner's default quota */
+		a.kernel_memory = 0;
+		r = rt_spawn(spawner, &a, &h, &pid);
+	}
 	if (r < 0)
 		return printf("run: cannot start %.40s: %s\n", binary, capos_strerror(r)), 1;
 	*j = (struct job){ .used = true, .handle = h, .pid = pid };
