@@ -19,7 +19,8 @@ RUN_TIMEOUT ?= $(if $(filter 1,$(KVM)),3600,600)
 # port on this terminal, Ctrl-C to the guest); else (CI: stdin is not a
 # terminal) the default graph, whose last job is the shell's self-check,
 # then a clean power-off. SCRIPT=FILE types FILE into the shell (a halt
-# after it).
+# after it; a line of spaces before it, since bytes that reach the UART
+# before its driver starts may be dropped).
 SCRIPT ?=
 SHELL_CMDLINE := init=shell:interactive
 
@@ -27,7 +28,7 @@ SHELL_CMDLINE := init=shell:interactive
 run: $(KERNEL_ELF) $(BOOTPKG)
 	@echo "run: time limit $(RUN_TIMEOUT) s"
 	@if [ -n "$(SCRIPT)" ]; then \
-	    { cat "$(SCRIPT)" && printf '\nhalt\n'; } | KVM=$(KVM) tools/qemu-run --timeout $(RUN_TIMEOUT) \
+	    { printf '%64s\n' '' && cat "$(SCRIPT)" && printf '\nhalt\n'; } | KVM=$(KVM) tools/qemu-run --timeout $(RUN_TIMEOUT) \
 	        -- $(QEMU_ARGS_PVH) -append "$(or $(CMDLINE),$(SHELL_CMDLINE))"; \
 	elif [ -z "$(CMDLINE)" ] && [ -t 0 ]; then \
 	    KVM=$(KVM) tools/qemu-run --keyboard --timeout $(RUN_TIMEOUT) -- $(QEMU_ARGS_PVH) -append "$(SHELL_CMDLINE)"; \
