@@ -27,6 +27,8 @@ const manifest :C.SystemManifest = (
     (name = "console-paths", path = "console-paths"),
     (name = "dag-params", path = "dag-params"),
     (name = "echo", path = "echo"),
+    (name = "virtio-blk", path = "virtio-blk"),
+    (name = "blk", path = "blk"),
     (name = "pci-list", path = "pci-list"),
     (name = "ioport", path = "ioport"),
     (name = "irq-line", path = "irq-line"),
@@ -94,6 +96,16 @@ const manifest :C.SystemManifest = (
      caps = [(name = "echo", serviceExport = (service = "echo", export = "echo"), badge = 7),
              (name = "log", serviceExport = (service = "log", export = "log"), badge = 9, rights = 1),
              (name = "console", kernel = console)]),
+    # The disk driver (services/virtio-blk, docs/hardware.md): exactly the
+    # one virtio-blk PCI function, DMA memory and a notification. On a
+    # machine without the device init does not start it (nothing to drive),
+    # and counts that as passed; its clients are then not started.
+    (name = "virtio-blk", binary = "virtio-blk", restart = onFailure, kernelMemory = 4194304,
+     caps = [(name = "console", kernel = console),
+             (name = "dev", interfaceId = 0x92e74ec71c5653b0, kernel = pciBus, pciVendorId = 0x1af4, pciDeviceId = 0x1042),
+             (name = "frames", kernel = frameAllocator, rights = 1),
+             (name = "factory", kernel = objectFactory, rights = 2)],
+     exports = [(name = "blk", interfaceId = 0xbba0262b273d802e)]),     # BlockDevice
 
     # The demos, one after another once the services above have talked.
     (name = "capset-bootstrap", binary = "capset-bootstrap", after = ["echo-client"],
@@ -202,6 +214,21 @@ const manifest :C.SystemManifest = (
      caps = [(name = "dev", kernel = pciBus, pciVendorId = 0x8086, pciDeviceId = 0x2930, rights = 3)]),
     (name = "narrow-outside", binary = "hw-child", autostart = false, args = ["outside"],
      caps = [(name = "port", kernel = ioPorts, portBase = 0x80, portCount = 1)]),
+    # virtio-blk's clients (tests/system/run blk-*: each boots with its own disk).
+    (name = "blk-read", binary = "blk", autostart = false, args = ["read"],
+     caps = [(name = "console", kernel = console), (name = "frames", kernel = frameAllocator),
+             (name = "blk", serviceExport = (service = "virtio-blk", export = "blk"), badge = 1)]),
+    (name = "blk-write", binary = "blk", autostart = false, args = ["write"],
+     caps = [(name = "console", kernel = console), (name = "frames", kernel = frameAllocator),
+             (name = "blk", serviceExport = (service = "virtio-blk", export = "blk"), badge = 2),
+             (name = "blk-ro", serviceExport = (service = "virtio-blk", export = "blk"), badge = 4, rights = 1)]),
+    (name = "blk-readonly", binary = "blk", autostart = false, args = ["readonly"],
+     caps = [(name = "console", kernel = console), (name = "frames", kernel = frameAllocator),
+             (name = "blk", serviceExport = (service = "virtio-blk", export = "blk"), badge = 3)]),
+    (name = "blk-hostile", binary = "blk", autostart = false, args = ["hostile"],
+     caps = [(name = "console", kernel = console), (name = "frames", kernel = frameAllocator),
+             (name = "spawner", kernel = processSpawner), (name = "factory", kernel = objectFactory),
+             (name = "blk", serviceExport = (service = "virtio-blk", export = "blk"), badge = 5)]),
     (name = "dma-memory", binary = "dma-memory", autostart = false,
      caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator)]),
 

@@ -15,9 +15,10 @@ CMDLINE ?=
 RUN_TIMEOUT ?= $(if $(filter 1,$(KVM)),3600,600)
 
 .PHONY: run debug test iso
-run: $(KERNEL_ELF) $(BOOTPKG)
+# make run attaches the test disk (mk/disk.mk) for the virtio-blk service.
+run: $(KERNEL_ELF) $(BOOTPKG) $(DISK_IMG)
 	@echo "run: time limit $(RUN_TIMEOUT) s"
-	@KVM=$(KVM) tools/qemu-run --timeout $(RUN_TIMEOUT) -- $(QEMU_ARGS_PVH) -append "$(CMDLINE)"
+	@KVM=$(KVM) tools/qemu-run --timeout $(RUN_TIMEOUT) -- $(QEMU_ARGS_PVH) $(DISK_QEMU) -append "$(CMDLINE)"
 
 debug: $(KERNEL_ELF) $(BOOTPKG)
 	@echo "QEMU is halted with a gdb stub on :1234. In another terminal:"

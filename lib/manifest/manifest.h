@@ -28,7 +28,7 @@
 /* Limits. Every count and size of a manifest is checked against these. */
 #define MANIFEST_NAME_MAX CAPOS_CAPSET_NAME_MAX /* 24: names are 1..23 bytes */
 #define MANIFEST_SERVICES_MAX 64u
-#define MANIFEST_BINARIES_MAX 64u
+#define MANIFEST_BINARIES_MAX 96u
 #define MANIFEST_CAPSET_MAX CAPOS_CAPSET_MAX /* grants + exports of one service */
 #define MANIFEST_GRANTS_MAX CAPOS_CAPSET_MAX /* grants of one service */
 #define MANIFEST_EXPORTS_MAX 16u             /* exports of one service */

@@ -36,7 +36,7 @@ struct sservice {
 struct sbinary { const char *name, *path; uint32_t digest_len; };
 struct spec {
 	uint32_t version, nbinaries, nservices;
-	struct sbinary binaries[70];
+	struct sbinary binaries[100];
 	struct sservice services[70];
 };
 

@@ -238,11 +238,11 @@ static void bad_too_many(void **state)
 	expect(MANIFEST_ERR_TOO_MANY, "", NULL, NULL, "");
 	expect_line("65 services, at most 64");
 	good();
-	sp.nbinaries = 65;
-	for (int i = 4; i < 65; i++)
+	sp.nbinaries = 97;
+	for (int i = 4; i < 97; i++)
 		sp.binaries[i] = (struct sbinary){ "b", "b", 0 };
 	expect(MANIFEST_ERR_TOO_MANY, "", NULL, NULL, "");
-	expect_line("65 binaries, at most 64");
+	expect_line("97 binaries, at most 96");
 	good();
 	struct sservice *app = &sp.services[2];
 	for (app->nexports = 0; app->nexports < 17; app->nexports++)
