@@ -38,6 +38,7 @@
 #define RECV_BYTES (sizeof(struct capos_recv_header) + INLINE_BYTES + 512u)
 #define ARENA_BYTES (INLINE_BYTES + 256u)
 #define PAGE 4096u
+#define WATCHDOG_NS 100000000ull /* 100 ms */
 
 /* user_data tags: the top byte says what completed. */
 #define UD_RECV (0xB1ull << 56)
@@ -804,8 +805,12 @@ static int serve_loop(uint32_t serve)
 				return CAPOS_OK;
 		}
 		reap(); /* the device may have finished without an interrupt yet */
+		/* With requests on the device, wait with a time limit: the kernel
+		 * cannot see that an interrupt is coming and would call a system
+		 * where everyone waits a deadlock; the limit also recovers a lost
+		 * interrupt (reap above). Idle, nothing can come from the device. */
 		if (!any)
-			sys_cap_enter(1, CAPOS_TIMEOUT_NEVER);
+			sys_cap_enter(1, nbusy ? WATCHDOG_NS : CAPOS_TIMEOUT_NEVER);
 	}
 }
 
