@@ -50,7 +50,7 @@ static inline int blk_read(capos_BlockDevice d, uint64_t block, uint32_t count, 
 
 static inline int blk_write(capos_BlockDevice d, uint64_t block, const void *data, uint32_t len)
 {
-	static uint64_t buf[(8192 + 256) / 8];
+	static uint64_t buf[(16384 + 256) / 8];
 	struct capnp_client cl;
 	capnp_client_init(&cl, buf, sizeof buf);
 	capos_BlockDevice_write_Params_builder p = capos_BlockDevice_write_begin(&cl);

@@ -35,7 +35,7 @@
 #define SHARED_BYTES (64u * 1024) /* largest shared request */
 #define ATTACH_MAX 16u
 #define ATTACH_PAGES_MAX 256u  /* 1 MiB */
-#define RECV_BYTES (sizeof(struct capos_recv_header) + INLINE_BYTES + 512u)
+#define RECV_BYTES (sizeof(struct capos_recv_header) + 2 * INLINE_BYTES + 512u) /* room to refuse too much by name */
 #define ARENA_BYTES (INLINE_BYTES + 256u)
 #define PAGE 4096u
 #define WATCHDOG_NS 100000000ull /* 100 ms */
@@ -754,9 +754,14 @@ static void returned(uint64_t ud, int32_t result)
 	if (result != CAPOS_E_DISCONNECTED)
 		return;
 	uint32_t pid = (uint32_t)ud;
-	for (uint32_t k = 0; k < ATTACH_MAX; k++)
-		if (attached[k].used && !attached[k].dead && attached[k].pid == pid)
-			attach_retire(&attached[k]);
+	for (uint32_t k = 0; k < ATTACH_MAX; k++) {
+		struct attach *a = &attached[k];
+		if (!a->used || a->dead || a->pid != pid)
+			continue;
+		printf("virtio-blk: client pid %u went away; its buffer goes after its %u requests still on the device\n",
+		       pid, a->refs);
+		attach_retire(a);
+	}
 }
 
 /* Handles one completion; false when the endpoint has closed. */
