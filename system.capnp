@@ -229,6 +229,9 @@ const manifest :C.SystemManifest = (
      caps = [(name = "console", kernel = console), (name = "frames", kernel = frameAllocator),
              (name = "spawner", kernel = processSpawner), (name = "factory", kernel = objectFactory),
              (name = "blk", serviceExport = (service = "virtio-blk", export = "blk"), badge = 5)]),
+    (name = "blk-bench", binary = "blk", autostart = false, args = ["bench/2048"],      # bench/run
+     caps = [(name = "console", kernel = console), (name = "frames", kernel = frameAllocator),
+             (name = "blk", serviceExport = (service = "virtio-blk", export = "blk"), badge = 6)]),
     (name = "dma-memory", binary = "dma-memory", autostart = false,
      caps = [(name = "console", kernel = console), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator)]),
 

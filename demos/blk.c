@@ -4,13 +4,23 @@
  *   write     writes a pattern over blocks 2048-6151 (cmp'd by the host)
  *   readonly  a read-only disk refuses writes
  *   hostile   refusals by name, a client dying mid-request
+ *   bench/N   make bench's figures (bench/run), N requests per figure
  * Each role's comment is above its function. The system tests are
  * tests/system/run blk-*; docs/hardware.md describes them. */
 #include "demos/blk.h"
+#include "bench/stats.h" /* after rt: it needs printf and uint64_t */
 
 const char demo_name[] = "blk";
 
 static uint8_t page[8192];
+
+static unsigned long strtou(const char *p)
+{
+	unsigned long v = 0;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (unsigned long)(*p++ - '0');
+	return v;
+}
 
 /* blk-read: reads the whole test disk through the virtio-blk service and
  * checks every byte against the pattern the host wrote (tools/mkdisk):
@@ -320,6 +330,92 @@ static int role_hostile(void)
 }
 
 
+/* ---- make bench (bench/run): the same requests as the Linux side
+ * (bench/linux/bench.c blk_bench), through the shared-buffer path: 4 KiB
+ * at block 8i of the first half (reads) or second half (writes) of the
+ * disk, QD1 and QD32 (batches of 32 calls in flight, per request), and
+ * the disk read (its second half written) in 64 KiB requests. */
+
+#define BENCH_WARMUP 100
+static uint64_t samples_[4096];
+
+static void bench_qd1(capos_BlockDevice d, bool write, uint64_t half, int n)
+{
+	for (int i = 0; i < n + BENCH_WARMUP; i++) {
+		uint64_t blk = (write ? half : 0) + ((uint64_t)(i % n) * 8) % half;
+		uint64_t t0 = bench_tsc();
+		int r = blk_shared(d, write, blk, 8, 0);
+		uint64_t t = bench_tsc() - t0;
+		if (r)
+			printf("blk: bench: request failed: %s\n", hw_err(r));
+		if (i >= BENCH_WARMUP)
+			samples_[i - BENCH_WARMUP] = t;
+	}
+	bench_report(write ? "blk-write-4k-qd1" : "blk-read-4k-qd1", samples_, n, 1);
+}
+
+static void bench_qd32(capos_BlockDevice d, bool write, uint64_t half, int batches)
+{
+	static struct blk_async a[32];
+	for (int b = 0; b < batches + 4; b++) {
+		uint64_t first = (write ? half : 0) + ((uint64_t)b * 32 * 8) % half;
+		uint64_t t0 = bench_tsc();
+		for (uint32_t k = 0; k < 32; k++)
+			blk_async_submit(d, &a[k], write, first + k * 8, 8, (uint64_t)k * 4096);
+		int bad = 0;
+		for (uint32_t k = 0; k < 32; k++)
+			bad += blk_async_wait(&a[k]) != CAPOS_OK;
+		uint64_t t = bench_tsc() - t0;
+		if (bad)
+			printf("blk: bench: %d requests failed\n", bad);
+		if (b >= 4)
+			samples_[b - 4] = t;
+	}
+	bench_report(write ? "blk-write-4k-qd32" : "blk-read-4k-qd32", samples_, batches, 32);
+}
+
+static void bench_seq(capos_BlockDevice d, bool write, uint64_t capacity)
+{
+	int n = 0;
+	for (uint64_t blk = write ? capacity / 2 : 0; blk < capacity; blk += 128, n++) {
+		uint64_t t0 = bench_tsc();
+		int r = blk_shared(d, write, blk, 128, 0);
+		samples_[n] = bench_tsc() - t0;
+		if (r)
+			printf("blk: bench: request failed: %s\n", hw_err(r));
+	}
+	bench_report(write ? "blk-seq-write-64k" : "blk-seq-read-64k", samples_, n, 1);
+}
+
+static int role_bench(const char *arg)
+{
+	capos_BlockDevice d = RT_CAP(capos_BlockDevice, "blk");
+	int n = arg[5] == '/' ? (int)strtou(arg + 6) : 2048;
+	n = n < 32 ? 32 : n > 2048 ? 2048 : n;
+	struct blk_dev_info in;
+	capos_MemoryObject mo;
+	uint8_t *buf;
+	int r = blk_info(d, &in);
+	r = r ? r : blk_buffer(48, false, &mo, &buf);
+	r = r ? r : blk_attach(d, mo);
+	if (r || in.capacity < 2048) {
+		printf("blk: bench: no disk to measure: %s\n", hw_err(r));
+		return 1;
+	}
+	bench_calibrate(samples_, n);
+	printf("bench: capos virtio-blk, %llu bytes, BlockDevice shared buffer, %d requests per figure\n",
+	       (unsigned long long)(in.capacity * in.block_size), n);
+	bench_qd1(d, false, in.capacity / 2, n);
+	bench_qd1(d, true, in.capacity / 2, n);
+	bench_qd32(d, false, in.capacity / 2, n / 32 < 16 ? 16 : n / 32);
+	bench_qd32(d, true, in.capacity / 2, n / 32 < 16 ? 16 : n / 32);
+	bench_seq(d, false, in.capacity);
+	bench_seq(d, true, in.capacity);
+	blk_flush(d);
+	printf("bench: done\n");
+	return 0;
+}
+
 int main(void)
 {
 	const char *role = rt_argc() ? rt_arg(0) : "";
@@ -331,5 +427,7 @@ int main(void)
 		return role_readonly();
 	if (!strcmp(role, "hostile"))
 		return role_hostile();
+	if (!strncmp(role, "bench", 5))
+		return role_bench(role);
 	return child(role);
 }
