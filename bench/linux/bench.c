@@ -454,6 +454,8 @@ static void blk_seq(int fd, char *buf, bool write, uint64_t size)
 
 static void blk_bench(void)
 {
+	static uint64_t blk_samples[4096]; /* seq: 256 requests whatever SAMPLES is */
+	s = blk_samples;
 	load_modules();
 	int fd = -1;
 	for (int i = 0; i < 1000 && fd < 0; i++) /* the disk appears once the driver has probed it */
@@ -465,7 +467,7 @@ static void blk_bench(void)
 	char *buf = mmap(NULL, 32 * 4096 + 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (buf == MAP_FAILED || size < 1 << 20)
 		die("blk buffer");
-	int n = samples < 2048 ? samples : 2048;
+	int n = samples < 32 ? 32 : samples < 2048 ? samples : 2048;
 	printf("bench: linux virtio-blk /dev/vda, %llu bytes, O_DIRECT, %d requests per figure\n",
 	       (unsigned long long)size, n);
 	blk_qd1(fd, buf, false, size / 2, n);
