@@ -100,7 +100,7 @@ const manifest :C.SystemManifest = (
     # one virtio-blk PCI function, DMA memory and a notification. On a
     # machine without the device init does not start it (nothing to drive),
     # and counts that as passed; its clients are then not started.
-    (name = "virtio-blk", binary = "virtio-blk", restart = onFailure, kernelMemory = 4194304,
+    (name = "virtio-blk", binary = "virtio-blk", restart = onFailure, kernelMemory = 1048576,
      caps = [(name = "console", kernel = console),
              (name = "dev", interfaceId = 0x92e74ec71c5653b0, kernel = pciBus, pciVendorId = 0x1af4, pciDeviceId = 0x1042),
              (name = "frames", kernel = frameAllocator, rights = 1),
