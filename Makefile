@@ -37,6 +37,7 @@ include mk/sign.mk
 include mk/wasm.mk
 include mk/image.mk
 include mk/bench.mk
+include mk/disk.mk
 include mk/system.mk
 
 .PHONY: all clean

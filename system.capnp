@@ -28,6 +28,8 @@ const manifest :C.SystemManifest = (
     (name = "console-paths", path = "console-paths"),
     (name = "dag-params", path = "dag-params"),
     (name = "echo", path = "echo"),
+    (name = "virtio-blk", path = "virtio-blk"),
+    (name = "blk", path = "blk"),
     (name = "pci-list", path = "pci-list"),
     (name = "ioport", path = "ioport"),
     (name = "irq-line", path = "irq-line"),
@@ -110,6 +112,16 @@ const manifest :C.SystemManifest = (
      caps = [(name = "echo", serviceExport = (service = "echo", export = "echo"), badge = 7),
              (name = "log", serviceExport = (service = "log", export = "log"), badge = 9, rights = 1),
              (name = "console", serviceExport = (service = "serial", export = "console"))]),
+    # The disk driver (services/virtio-blk, docs/hardware.md): exactly the
+    # one virtio-blk PCI function, DMA memory and a notification. On a
+    # machine without the device init does not start it (nothing to drive),
+    # and counts that as passed; its clients are then not started.
+    (name = "virtio-blk", binary = "virtio-blk", restart = onFailure, kernelMemory = 1048576,
+     caps = [(name = "console", serviceExport = (service = "serial", export = "console")),
+             (name = "dev", interfaceId = 0x92e74ec71c5653b0, kernel = pciBus, pciVendorId = 0x1af4, pciDeviceId = 0x1042),
+             (name = "frames", kernel = frameAllocator, rights = 1),
+             (name = "factory", kernel = objectFactory, rights = 2)],
+     exports = [(name = "blk", interfaceId = 0xbba0262b273d802e)]),     # BlockDevice
 
     # The demos, one after another once the services above have talked.
     (name = "capset-bootstrap", binary = "capset-bootstrap", after = ["echo-client"],
@@ -244,6 +256,24 @@ const manifest :C.SystemManifest = (
     (name = "serial-echo", binary = "serial-echo", autostart = false,
      caps = [(name = "console", serviceExport = (service = "serial", export = "console")),
              (name = "input", serviceExport = (service = "serial", export = "input"))]),
+    # virtio-blk's clients (tests/system/run blk-*: each boots with its own disk).
+    (name = "blk-read", binary = "blk", autostart = false, args = ["read"],
+     caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "frames", kernel = frameAllocator),
+             (name = "blk", serviceExport = (service = "virtio-blk", export = "blk"), badge = 1)]),
+    (name = "blk-write", binary = "blk", autostart = false, args = ["write"],
+     caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "frames", kernel = frameAllocator),
+             (name = "blk", serviceExport = (service = "virtio-blk", export = "blk"), badge = 2),
+             (name = "blk-ro", serviceExport = (service = "virtio-blk", export = "blk"), badge = 4, rights = 1)]),
+    (name = "blk-readonly", binary = "blk", autostart = false, args = ["readonly"],
+     caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "frames", kernel = frameAllocator),
+             (name = "blk", serviceExport = (service = "virtio-blk", export = "blk"), badge = 3)]),
+    (name = "blk-hostile", binary = "blk", autostart = false, args = ["hostile"],
+     caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "frames", kernel = frameAllocator),
+             (name = "spawner", kernel = processSpawner), (name = "factory", kernel = objectFactory),
+             (name = "blk", serviceExport = (service = "virtio-blk", export = "blk"), badge = 5)]),
+    (name = "blk-bench", binary = "blk", autostart = false, args = ["bench/2048"],      # bench/run
+     caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "frames", kernel = frameAllocator),
+             (name = "blk", serviceExport = (service = "virtio-blk", export = "blk"), badge = 6)]),
     (name = "dma-memory", binary = "dma-memory", autostart = false,
      caps = [(name = "console", serviceExport = (service = "serial", export = "console")), (name = "spawner", kernel = processSpawner), (name = "frames", kernel = frameAllocator)]),
 

@@ -206,6 +206,15 @@ static void watch(uint32_t s)
 		sys_cap_enter(0, 0);
 }
 
+/* Whether m is granted a PciDevice narrowed from the bus. */
+static bool pci_grant(const struct manifest_service *m)
+{
+	for (uint32_t i = 0; i < m->ngrants; i++)
+		if (m->grants[i].source == MANIFEST_SOURCE_KERNEL && m->grants[i].pci_vendor)
+			return true;
+	return false;
+}
+
 static bool start(uint32_t s)
 {
 	static struct rt_grant g[MANIFEST_CAPSET_MAX];
@@ -223,6 +232,14 @@ static bool start(uint32_t s)
 	}
 	for (uint32_t i = 0; i < nminted; i++)
 		rt_release(minted[i]);
+	if (r == CAPOS_E_NOT_FOUND && pci_grant(m)) {
+		/* A driver whose device this machine lacks has nothing to do:
+		 * not a failure (services/virtio-blk without a disk). Its clients
+		 * are not started (their provider is gone). */
+		printf("init: %s not started: its PCI device is not on this machine\n", m->name);
+		v->state = SVC_DONE, v->ok = true;
+		return false;
+	}
 	if (r) {
 		printf("init: cannot start %s: %s\n", m->name, capos_strerror(r));
 		v->state = SVC_DONE, v->ok = false;

@@ -29,6 +29,7 @@ static const char *const names[] = {
 	NAME(CAPOS_E_DISCONNECTED),
 	NAME(CAPOS_E_QUEUE_FULL),
 	NAME(CAPOS_E_BAD_SIGNATURE),
+	NAME(CAPOS_E_IO),
 };
 
 const char *capos_strerror(int err)

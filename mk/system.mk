@@ -25,15 +25,16 @@ SCRIPT ?=
 SHELL_CMDLINE := init=shell:interactive
 
 .PHONY: run debug test iso
-run: $(KERNEL_ELF) $(BOOTPKG)
+# make run attaches the test disk (mk/disk.mk) for the virtio-blk service.
+run: $(KERNEL_ELF) $(BOOTPKG) $(DISK_IMG)
 	@echo "run: time limit $(RUN_TIMEOUT) s"
 	@if [ -n "$(SCRIPT)" ]; then \
 	    { printf '%64s\n' '' && cat "$(SCRIPT)" && printf '\nhalt\n'; } | KVM=$(KVM) tools/qemu-run --timeout $(RUN_TIMEOUT) \
-	        -- $(QEMU_ARGS_PVH) -append "$(or $(CMDLINE),$(SHELL_CMDLINE))"; \
+	        -- $(QEMU_ARGS_PVH) $(DISK_QEMU) -append "$(or $(CMDLINE),$(SHELL_CMDLINE))"; \
 	elif [ -z "$(CMDLINE)" ] && [ -t 0 ]; then \
-	    KVM=$(KVM) tools/qemu-run --keyboard --timeout $(RUN_TIMEOUT) -- $(QEMU_ARGS_PVH) -append "$(SHELL_CMDLINE)"; \
+	    KVM=$(KVM) tools/qemu-run --keyboard --timeout $(RUN_TIMEOUT) -- $(QEMU_ARGS_PVH) $(DISK_QEMU) -append "$(SHELL_CMDLINE)"; \
 	else \
-	    KVM=$(KVM) tools/qemu-run --timeout $(RUN_TIMEOUT) -- $(QEMU_ARGS_PVH) -append "$(CMDLINE)"; \
+	    KVM=$(KVM) tools/qemu-run --timeout $(RUN_TIMEOUT) -- $(QEMU_ARGS_PVH) $(DISK_QEMU) -append "$(CMDLINE)"; \
 	fi
 
 debug: $(KERNEL_ELF) $(BOOTPKG)

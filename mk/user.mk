@@ -24,7 +24,7 @@ RT_OBJS      := $(patsubst %,$(UBUILD)/%.o,$(RT_SRCS) $(USER_LIB_SRCS))
 # archive after RT_OBJS: a program gets only the objects it calls (init
 # validates the boot manifest in ring 3; the wasm service runs lib/wasm), and
 # the others do not grow.
-USER_CRYPTO_OBJS := $(patsubst %,$(UBUILD)/%.o,rt/bootpkg.c lib/tar.c lib/elf.c lib/lineedit.c \
+USER_CRYPTO_OBJS := $(patsubst %,$(UBUILD)/%.o,rt/bootpkg.c lib/tar.c lib/elf.c lib/lineedit.c lib/virtq.c lib/blkdev.c \
                     $(filter lib/crypto/% lib/manifest/% lib/wasm/%,$(LIB_SRCS)))
 USER_WASM_OBJS   := $(filter $(UBUILD)/lib/wasm/%,$(USER_CRYPTO_OBJS))
 # lib/wasm's float operators (sqrt) without errno: inline SSE, no libm call.

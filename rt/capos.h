@@ -54,6 +54,9 @@ int rt_ring_submit(const struct capos_sqe *sqe);
 bool rt_ring_wait(uint64_t user_data, struct capos_cqe *out);
 /* Takes user_data's completion if it has arrived, without blocking. */
 bool rt_ring_poll(uint64_t user_data, struct capos_cqe *out);
+/* Takes any completion that has arrived (kept ones first), without
+ * blocking: an event loop's "what happened?" (services/virtio-blk). */
+bool rt_ring_next(struct capos_cqe *out);
 uint64_t rt_ring_next_user_data(void);
 /* Discards every completion in the CQ and the store (for ring tests that
  * submit in bulk); returns how many. */

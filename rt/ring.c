@@ -86,6 +86,17 @@ static int find(uint64_t user_data, struct capos_cqe *out)
 
 bool rt_ring_poll(uint64_t user_data, struct capos_cqe *out) { return find(user_data, out) > 0; }
 
+bool rt_ring_next(struct capos_cqe *out)
+{
+	struct capos_cqe c;
+	if (nkept) {
+		c = kept[0];
+		kept[0] = kept[--nkept];
+		return deliver(&c, out);
+	}
+	return take(&c) && deliver(&c, out);
+}
+
 bool rt_ring_wait(uint64_t user_data, struct capos_cqe *out)
 {
 	for (;;) {

@@ -4,9 +4,11 @@
  * and statistics (bench/stats.h), prints one line per operation on the
  * serial console, and powers the machine off.
  *
- * Kernel command line: console=ttyS0 quiet -- SAMPLES SPAWNS
+ * Kernel command line: console=ttyS0 quiet -- SAMPLES SPAWNS [blk]
  *   SAMPLES  samples per operation (default 10000), after a warm-up
  *   SPAWNS   samples for fork+wait and vfork+exec (default 1000)
+ *   blk      instead: the virtio-blk figures (blk_bench) on /dev/vda, the
+ *            modules loaded from the initramfs's /modules
  *
  * Round trips are between two processes (one vCPU: every round trip is two
  * context switches, as capOS's IPC between two address spaces). */
@@ -15,6 +17,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <linux/io_uring.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +28,7 @@
 #include <sys/reboot.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -237,6 +241,7 @@ struct ring {
 	int fd;
 	unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
 	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
 };
 
 static void ring_setup(struct ring *r, unsigned entries)
@@ -264,6 +269,7 @@ static void ring_setup(struct ring *r, unsigned entries)
 	r->cq_head = (unsigned *)(cq + p.cq_off.head);
 	r->cq_tail = (unsigned *)(cq + p.cq_off.tail);
 	r->cq_mask = (unsigned *)(cq + p.cq_off.ring_mask);
+	r->cqes = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
 }
 
 /* Submits batch NOPs in one io_uring_enter, waits for them and reaps them. */
@@ -350,6 +356,130 @@ static void mmap_bench(void)
 	bench_report("mmap-touch-munmap", s, samples, 1);
 }
 
+/* ---- virtio-blk: O_DIRECT pread/pwrite (QD1), io_uring (QD32) ----
+ * The same requests as capOS's blk bench (demos/blk.c role_bench): 4 KiB
+ * at block 8i of the first half (reads) or the second half (writes) of the
+ * disk; QD32 as batches of 32 submitted at once and all waited for (per
+ * request); the whole disk read, and its second half written, in 64 KiB
+ * requests. */
+
+static void load_modules(void)
+{
+	static const char *const mods[] = { "virtio_ring", "virtio", "virtio_pci_legacy_dev", "virtio_pci_modern_dev",
+		                            "virtio_pci", "virtio_blk" };
+	for (unsigned m = 0; m < sizeof mods / sizeof mods[0]; m++) {
+		char path[64];
+		snprintf(path, sizeof path, "/modules/%s.ko", mods[m]);
+		int fd = open(path, O_RDONLY);
+		if (fd < 0 || (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST))
+			die(path);
+		close(fd);
+	}
+}
+
+/* io_uring reads or writes of 4 KiB: batch at once, all waited for. */
+static void ring_rw(struct ring *r, int fd, bool write, char *buf, uint64_t first_off, unsigned batch)
+{
+	unsigned tail = *r->sq_tail;
+	for (unsigned k = 0; k < batch; k++, tail++) {
+		unsigned i = tail & *r->sq_mask;
+		memset(&r->sqes[i], 0, sizeof r->sqes[i]);
+		r->sqes[i].opcode = write ? IORING_OP_WRITE : IORING_OP_READ;
+		r->sqes[i].fd = fd;
+		r->sqes[i].addr = (uint64_t)(uintptr_t)(buf + (size_t)k * 4096);
+		r->sqes[i].len = 4096;
+		r->sqes[i].off = first_off + (uint64_t)k * 4096;
+		r->sq_array[i] = i;
+	}
+	__atomic_store_n(r->sq_tail, tail, __ATOMIC_RELEASE);
+	unsigned got = 0;
+	while (got < batch) {
+		if (syscall(__NR_io_uring_enter, r->fd, got ? 0 : batch, batch - got, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+			die("io_uring_enter (blk)");
+		unsigned head = *r->cq_head, end = __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE);
+		for (; head != end; head++, got++) {
+			struct io_uring_cqe *c = &r->cqes[head & *r->cq_mask];
+			if (c->res != 4096) {
+				errno = c->res < 0 ? -c->res : EIO;
+				die("io_uring read/write");
+			}
+		}
+		__atomic_store_n(r->cq_head, end, __ATOMIC_RELEASE);
+	}
+}
+
+static void blk_qd1(int fd, char *buf, bool write, uint64_t half, int n)
+{
+	for (int i = 0; i < n + warmup; i++) {
+		uint64_t off = (write ? half : 0) + ((uint64_t)(i % n) * 4096) % half;
+		uint64_t t0 = bench_tsc();
+		ssize_t r = write ? pwrite(fd, buf, 4096, (off_t)off) : pread(fd, buf, 4096, (off_t)off);
+		uint64_t t = bench_tsc() - t0;
+		if (r != 4096)
+			die(write ? "pwrite" : "pread");
+		if (i >= warmup)
+			s[i - warmup] = t;
+	}
+	bench_report(write ? "blk-write-4k-qd1" : "blk-read-4k-qd1", s, n, 1);
+}
+
+static void blk_qd32(int fd, char *buf, bool write, uint64_t half, int batches)
+{
+	struct ring r;
+	ring_setup(&r, 64);
+	for (int b = 0; b < batches + 4; b++) {
+		uint64_t off = (write ? half : 0) + ((uint64_t)b * 32 * 4096) % half;
+		uint64_t t0 = bench_tsc();
+		ring_rw(&r, fd, write, buf, off, 32);
+		if (b >= 4)
+			s[b - 4] = bench_tsc() - t0;
+	}
+	close(r.fd);
+	bench_report(write ? "blk-write-4k-qd32" : "blk-read-4k-qd32", s, batches, 32);
+}
+
+static void blk_seq(int fd, char *buf, bool write, uint64_t size)
+{
+	uint64_t from = write ? size / 2 : 0;
+	int n = 0;
+	for (uint64_t off = from; off < size; off += 65536, n++) {
+		uint64_t t0 = bench_tsc();
+		ssize_t r = write ? pwrite(fd, buf, 65536, (off_t)off) : pread(fd, buf, 65536, (off_t)off);
+		s[n] = bench_tsc() - t0;
+		if (r != 65536)
+			die("sequential I/O");
+	}
+	bench_report(write ? "blk-seq-write-64k" : "blk-seq-read-64k", s, n, 1);
+}
+
+static void blk_bench(void)
+{
+	static uint64_t blk_samples[4096]; /* seq: 256 requests whatever SAMPLES is */
+	s = blk_samples;
+	load_modules();
+	int fd = -1;
+	for (int i = 0; i < 1000 && fd < 0; i++) /* the disk appears once the driver has probed it */
+		if ((fd = open("/dev/vda", O_RDWR | O_DIRECT)) < 0)
+			usleep(10000);
+	if (fd < 0)
+		die("/dev/vda");
+	uint64_t size = (uint64_t)lseek(fd, 0, SEEK_END);
+	char *buf = mmap(NULL, 32 * 4096 + 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (buf == MAP_FAILED || size < 1 << 20)
+		die("blk buffer");
+	int n = samples < 32 ? 32 : samples < 2048 ? samples : 2048;
+	printf("bench: linux virtio-blk /dev/vda, %llu bytes, O_DIRECT, %d requests per figure\n",
+	       (unsigned long long)size, n);
+	blk_qd1(fd, buf, false, size / 2, n);
+	blk_qd1(fd, buf, true, size / 2, n);
+	blk_qd32(fd, buf, false, size / 2, n / 32 < 16 ? 16 : n / 32);
+	blk_qd32(fd, buf, true, size / 2, n / 32 < 16 ? 16 : n / 32);
+	blk_seq(fd, buf, false, size);
+	blk_seq(fd, buf, true, size);
+	fsync(fd);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t start = bench_tsc(); /* under -icount shift=0: instructions since reset */
@@ -372,6 +502,12 @@ int main(int argc, char **argv)
 	printf("bench: linux %d samples per operation, %d for fork and vfork+exec\n", samples, spawns);
 	bench_print("boot-to-init", &start, 1, 1);
 	bench_calibrate(s, samples);
+	if (argc > 3 && !strcmp(argv[3], "blk")) {
+		blk_bench();
+		printf("bench: done\n");
+		sync();
+		reboot(RB_POWER_OFF);
+	}
 	for (int i = 0; i < warmup + samples; i++) {
 		uint64_t t0 = bench_tsc();
 		syscall(SYS_getppid);

@@ -191,6 +191,7 @@ enum capos_error {
 	CAPOS_E_DISCONNECTED = -23, /* the server went away (or dropped the call) without answering */
 	CAPOS_E_QUEUE_FULL = -24, /* the endpoint's queue of waiting calls is full */
 	CAPOS_E_BAD_SIGNATURE = -25, /* the binary's signature is missing or does not verify */
+	CAPOS_E_IO = -26,         /* the device reported an error (services/virtio-blk) */
 };
 
 #endif
