@@ -212,6 +212,7 @@ const manifest :C.SystemManifest = (
              (name = "services", kernel = initServices),
              (name = "power", kernel = power),
              (name = "pci", kernel = pciBus, rights = 1),                                        # PciBus.rightList
+             (name = "blk", serviceExport = (service = "virtio-blk", export = "blk"), badge = 11, rights = 1),  # read-only
              (name = "spawner", kernel = processSpawner),
              # What `run --grant` may pass on, and bench's and wasm's needs.
              (name = "null", kernel = nullCap),

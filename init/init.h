@@ -28,6 +28,7 @@ struct svc {
 	uint64_t wait_buf[4];     /* its results */
 	int64_t code;             /* the last exit code */
 	bool ok;                  /* DONE with exit code 0 */
+	bool absent;              /* DONE: a driver whose PCI device is not on this machine */
 	const char *arg;          /* from init's command line: replaces the manifest's args */
 	uint64_t after_mask;      /* more services to wait for: the one named before it on the command line */
 	uint32_t serve[MANIFEST_EXPORTS_MAX]; /* init's serve capability of each export */

@@ -40,7 +40,7 @@ static bool is_job(uint32_t s) { return plan.services[s].nexports == 0; }
 
 static bool ready(uint32_t s)
 {
-	return is_job(s) ? svcs[s].state == SVC_DONE : svcs[s].state == SVC_RUNNING;
+	return is_job(s) ? svcs[s].state == SVC_DONE : svcs[s].state == SVC_RUNNING || svcs[s].absent;
 }
 
 /* Bit i: service s needs service i ready before it starts. */
@@ -159,6 +159,12 @@ static int build_grants(uint32_t s, struct rt_grant *g, uint32_t *n, uint32_t *m
 				cap = rt_capset_find(kernel_cap_names[mg->kernel], mg->interface_id);
 			else
 				minted[(*nminted)++] = cap;
+		} else if (svcs[mg->service].absent) {
+			/* Optional hardware: the driver has no device here, so the
+			 * client runs without the grant (and says what it lacks). */
+			printf("init: %s: grant %s left out: %s has no device on this machine\n", m->name, mg->name,
+			       plan.services[mg->service].name);
+			continue;
 		} else {
 			int r = rt_endpoint_mint(svcs[mg->service].serve[mg->export_index], mg->badge, mg->rights, &cap);
 			if (r)
@@ -235,9 +241,9 @@ static bool start(uint32_t s)
 	if (r == CAPOS_E_NOT_FOUND && pci_grant(m)) {
 		/* A driver whose device this machine lacks has nothing to do:
 		 * not a failure (services/virtio-blk without a disk). Its clients
-		 * are not started (their provider is gone). */
+		 * start without its export (build_grants). */
 		printf("init: %s not started: its PCI device is not on this machine\n", m->name);
-		v->state = SVC_DONE, v->ok = true;
+		v->state = SVC_DONE, v->ok = true, v->absent = true;
 		return false;
 	}
 	if (r) {
@@ -267,7 +273,7 @@ static uint32_t start_ready(bool jobs)
 			if (!(need >> i & 1) || svcs[i].state == SVC_IDLE)
 				continue;
 			go &= ready(i);
-			if (svcs[i].state == SVC_SKIPPED || (svcs[i].state == SVC_DONE && !is_job(i)))
+			if (svcs[i].state == SVC_SKIPPED || (svcs[i].state == SVC_DONE && !is_job(i) && !svcs[i].absent))
 				blocked = i + 1;
 		}
 		if (blocked) {
