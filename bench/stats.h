@@ -41,6 +41,10 @@ static void bench_finish(uint64_t *s, int n)
 	bench_sort(s, n);
 }
 
+/* Non-zero: bench_print prints table rows (1: the header is still due)
+ * instead of bench/run's key=value lines. */
+static int bench_table;
+
 /* Prints the statistics of n finished (sorted) samples, per operation when
  * a sample covers per operations. */
 static void bench_print(const char *name, const uint64_t *s, int n, uint64_t per)
@@ -51,6 +55,13 @@ static void bench_print(const char *name, const uint64_t *s, int n, uint64_t per
 	for (int i = 0; i < n; i++)
 		sum += s[i];
 	int p99 = (int)(((uint64_t)n * 99 + 99) / 100) - 1;
+	if (bench_table) { /* for a person (the shell's bench): one row each */
+		if (bench_table++ == 1)
+			printf("%-26s %10s %10s %10s\n", "OPERATION", "MEDIAN", "MIN", "P99");
+		printf("%-26s %10llu %10llu %10llu\n", name, (unsigned long long)(s[n / 2] / per),
+		       (unsigned long long)(s[0] / per), (unsigned long long)(s[p99] / per));
+		return;
+	}
 	printf("bench: name=%s n=%d median=%llu min=%llu mean=%llu p99=%llu\n", name, n,
 	       (unsigned long long)(s[n / 2] / per), (unsigned long long)(s[0] / per),
 	       (unsigned long long)(sum / (uint64_t)n / per), (unsigned long long)(s[p99] / per));

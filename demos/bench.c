@@ -314,7 +314,7 @@ static bool strstr_ipc(const char *s)
 	return n >= 4 && !strcmp(s + n - 4, "/ipc");
 }
 
-/* Parses "SAMPLES[/SPAWNS]". */
+/* Parses "SAMPLES[/SPAWNS][/table]" (table: rows for a person, the shell's bench). */
 static void parse_counts(const char *s)
 {
 	int v = 0;
@@ -328,6 +328,8 @@ static void parse_counts(const char *s)
 		nspawns = v;
 	}
 	nspawns = nspawns < 1 ? 1 : nspawns > nsamples ? nsamples : nspawns;
+	if (!strcmp(s, "/table"))
+		bench_table = 1;
 	warmup = nsamples < 100 ? nsamples : 100;
 }
 
