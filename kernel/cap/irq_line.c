@@ -61,24 +61,18 @@ static int il_bind(void *self, struct capnp_call *call, capos_IrqLine_bind_Param
 	(void)results;
 	struct irq_line *l = line_of(self);
 	struct call *c = call_of(call);
-	uint64_t bits = capos_IrqLine_bind_Params_get_bits(params);
-	/* Decode. */
-	if (!bits)
-		return CAPOS_E_BAD_ARGUMENT;
-	struct cap_slot *slot;
-	int err = cap_table_lookup(&c->caller->caps, capos_IrqLine_bind_Params_get_notification(params),
-	                           capos_Notification_ID, 0, &slot);
+	struct kobject *n;
+	uint64_t bits;
+	int err = notification_for_bind(c->caller, capos_IrqLine_bind_Params_get_notification(params),
+	                                capos_IrqLine_bind_Params_get_bits(params), &n, &bits);
 	if (err)
-		return cap_error(err);
-	struct kobject *n = slot->object;
-	if (!notification_is(n) || !(slot->rights & capos_Notification_rightSignal))
-		return CAPOS_E_PERMISSION_DENIED;
+		return err;
 	/* Invoke. */
 	kobject_get(n);
 	if (l->notification)
 		kobject_put(l->notification);
 	l->notification = n;
-	l->bits = bits | slot->badge;
+	l->bits = bits;
 	l->delivered = false;
 	arch_irq_unmask(l->irq);
 	return CAPOS_OK;

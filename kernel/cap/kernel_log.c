@@ -89,25 +89,19 @@ static int kl_bind(void *self, struct capnp_call *call, capos_KernelLog_bind_Par
 {
 	(void)self, (void)results;
 	struct call *c = call_of(call);
-	uint64_t bits = capos_KernelLog_bind_Params_get_bits(params);
-	/* Decode. */
-	if (!bits)
-		return CAPOS_E_BAD_ARGUMENT;
-	struct cap_slot *slot;
-	int err = cap_table_lookup(&c->caller->caps, capos_KernelLog_bind_Params_get_notification(params),
-	                           capos_Notification_ID, 0, &slot);
+	struct kobject *n;
+	uint64_t bits;
+	int err = notification_for_bind(c->caller, capos_KernelLog_bind_Params_get_notification(params),
+	                                capos_KernelLog_bind_Params_get_bits(params), &n, &bits);
 	if (err)
-		return cap_error(err);
-	struct kobject *n = slot->object;
-	if (!notification_is(n) || !(slot->rights & capos_Notification_rightSignal))
-		return CAPOS_E_PERMISSION_DENIED;
+		return err;
 	if (!claims)
 		return CAPOS_E_BUSY; /* the kernel writes the UART itself: nothing will be buffered */
 	/* Invoke. */
 	kobject_get(n);
 	unbind();
 	bound = n;
-	bound_bits = bits | slot->badge;
+	bound_bits = bits;
 	kernel_log_wake(); /* what was buffered before the bind */
 	return CAPOS_OK;
 }

@@ -181,6 +181,21 @@ static const struct kobject_ops notification_ops = {
 
 bool notification_is(const struct kobject *o) { return o->ops == &notification_ops; }
 
+int notification_for_bind(struct process *p, uint32_t cap, uint64_t bits, struct kobject **out, uint64_t *badged)
+{
+	if (!bits)
+		return CAPOS_E_BAD_ARGUMENT;
+	struct cap_slot *slot;
+	int err = cap_table_lookup(&p->caps, cap, capos_Notification_ID, 0, &slot);
+	if (err)
+		return cap_error(err);
+	if (!notification_is(slot->object) || !(slot->rights & capos_Notification_rightSignal))
+		return CAPOS_E_PERMISSION_DENIED;
+	*out = slot->object;
+	*badged = bits | slot->badge;
+	return CAPOS_OK;
+}
+
 void notification_signal(struct kobject *o, uint64_t bits)
 {
 	struct notification *n = n_of(o);

@@ -15,6 +15,14 @@ int notification_new(struct kmem *k, struct kobject **out);
 /* Whether o is a notification. */
 bool notification_is(const struct kobject *o);
 
+struct process;
+
+/* The notification a bind names (IrqLine.bind, KernelLog.bind): cap in p's
+ * table must be a real Notification with rightSignal. *out (not
+ * referenced) and *bits = bits | the capability's badge; CAPOS_OK, or
+ * BAD_ARGUMENT for no bits, the lookup's error, PERMISSION_DENIED. */
+int notification_for_bind(struct process *p, uint32_t cap, uint64_t bits, struct kobject **out, uint64_t *badged);
+
 /* ORs bits into n's word and hands it to its waiters, as signal does
  * (callable from interrupt context: IrqLine). */
 void notification_signal(struct kobject *n, uint64_t bits);
